@@ -1,0 +1,14 @@
+"""Test settings: the real PostgreSQL database, and a flush that may empty the audit table."""
+
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES
+
+if DATABASES["default"]["ENGINE"] != "config.db.postgresql":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "The test suite runs on PostgreSQL: set DATABASE_URL (make test starts a throwaway cluster)"
+    )
+
+AUDIT_ALLOW_TEST_FLUSH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
