@@ -1,0 +1,33 @@
+"""Administrators manage units and people here. Documents are not in the admin: every change to a
+document goes through the services, and every read through the need-to-know check."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Unit, User
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "parent", "is_superior_agency")
+    search_fields = ("code", "name")
+    list_filter = ("is_superior_agency",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "unit", "clearance", "is_active")
+    list_filter = ("unit", "clearance", "groups", "is_active")
+    search_fields = ("username", "full_name")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "email", "unit", "clearance")}),
+        (_("Roles"), {"fields": ("is_active", "is_staff", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "clearance", "password1", "password2")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ("groups",)

@@ -1,0 +1,24 @@
+"""Refusals the services raise; each carries a message a person can act on."""
+
+from __future__ import annotations
+
+
+class RegistryError(Exception):
+    """A refused action. ``message`` is shown to the person as it is."""
+
+    def __init__(self, message, *, field_errors: dict[str, list[str]] | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+class NotPermitted(RegistryError):
+    """The actor's role, unit, clearance or need-to-know does not allow the action."""
+
+
+class InvalidTransition(RegistryError):
+    """The document is not in a state from which the action is allowed."""
+
+
+class ValidationFailed(RegistryError):
+    """The input breaks a rule; ``field_errors`` names the fields."""

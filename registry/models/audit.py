@@ -1,0 +1,78 @@
+"""The append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    """What happened. Grouped by area; the code is stored, the label is shown."""
+
+    # documents
+    DOCUMENT_REGISTER = "document.register", _("registered a document")
+    DOCUMENT_OPEN = "document.open", _("opened and instructed")
+    DOCUMENT_ROUTE = "document.route", _("routed")
+    DOCUMENT_SIGN_FOR = "document.sign_for", _("signed for")
+    DOCUMENT_BEGIN_HANDLING = "document.begin_handling", _("began handling")
+    DOCUMENT_CANCEL = "document.cancel", _("cancelled a registration")
+    DOCUMENT_VIEW = "document.view", _("viewed a document")
+    DOCUMENT_TRAIL_VIEW = "document.trail_view", _("viewed a handling trail")
+    # need-to-know
+    GRANT_CREATE = "grant.create", _("granted need-to-know")
+    GRANT_END = "grant.end", _("ended need-to-know")
+    GRANT_EXPIRE = "grant.expire", _("need-to-know expired")
+    # refusals
+    ACCESS_DENIED = "access.denied", _("access refused")
+    ACTION_REFUSED = "action.refused", _("action refused")
+    # people and the review
+    AUTH_LOGIN = "auth.login", _("logged in")
+    AUTH_LOGOUT = "auth.logout", _("logged out")
+    AUTH_LOGIN_FAILED = "auth.login_failed", _("failed log-in")
+    AUDIT_SEARCH = "audit.search", _("searched the audit trail")
+
+
+class AuditEvent(models.Model):
+    """One link of the chain. The database refuses UPDATE, DELETE and TRUNCATE on this table."""
+
+    seq = models.BigIntegerField(_("sequence number"), unique=True)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=True,
+    )
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices)
+    document = models.ForeignKey(
+        "registry.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    details = models.TextField(_("details (canonical JSON)"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event (稽核紀錄)")
+        verbose_name_plural = _("audit events (稽核紀錄)")
+        ordering = ["seq"]
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["document", "at"], name="audit_document_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"

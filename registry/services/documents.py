@@ -1,0 +1,335 @@
+"""The handling of a classified document: register, open, route, sign for, handle, cancel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classification import DeclassKind, Level, Protection
+from classification.roc import roc_year
+from registry import audit
+from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.models import (
+    AuditAction,
+    Direction,
+    Document,
+    DocumentState,
+    HandlingStep,
+    RegistrationCounter,
+    Unit,
+    User,
+)
+from registry.models.documents import SERIES_BY_DIRECTION, GrantBasis, StepKind
+from registry.roles import Role
+from registry.services.grants import check_clearance, grant_create
+
+
+def _require_role(actor: User, role: Role, doing: str) -> None:
+    if not actor.has_role(role):
+        raise NotPermitted(
+            _("Only a %(role)s may %(doing)s.") % {"role": role.value, "doing": doing}
+        )
+
+
+def _require_state(document: Document, allowed: tuple[str, ...], doing: str) -> None:
+    if document.state not in allowed:
+        raise InvalidTransition(
+            _("A document that is %(state)s cannot be %(doing)s; it must be %(allowed)s.")
+            % {
+                "state": document.get_state_display(),
+                "doing": doing,
+                "allowed": _(" or ").join(str(DocumentState(s).label) for s in allowed),
+            }
+        )
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+def next_registration_number(*, year: int, series: str) -> int:
+    """Take the next number of (year, series) under a row lock: no gap, no duplicate."""
+    RegistrationCounter.objects.bulk_create(
+        [RegistrationCounter(year=year, series=series, last=0)], ignore_conflicts=True
+    )
+    counter = RegistrationCounter.objects.select_for_update().get(year=year, series=series)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def validate_registration(
+    *,
+    level: int,
+    direction: str,
+    protection: Protection,
+    authorization_ref: str,
+    authorization_by: str,
+) -> dict[str, list[str]]:
+    """Every rule a new registration must meet, as field → messages."""
+    errors: dict[str, list[str]] = {}
+    for violation in protection.violations():
+        errors.setdefault(violation.field, []).append(str(violation.message))
+    if Level(level).rule.is_national_secret and direction == Direction.INCOMING:
+        if not authorization_ref.strip() or not authorization_by.strip():
+            errors.setdefault("authorization_ref", []).append(
+                _(
+                    "A national secret received from elsewhere is held only under the original "
+                    "agency's written authorization (National Secrets Protection Act, Article 14): "
+                    "record its number and who gave it."
+                )
+            )
+    return errors
+
+
+@transaction.atomic
+def document_register(
+    *,
+    actor: User,
+    direction: str,
+    subject: str,
+    level: int,
+    original_agency: str,
+    approving_official: str,
+    approval_date: date | None = None,
+    protection_years: int | None = None,
+    declass_kind: str = "",
+    declass_date: date | None = None,
+    declass_event: str = "",
+    declass_other: str = "",
+    sender: str = "",
+    sender_ref: str = "",
+    marking_position: str = "top_left",
+    authorization_ref: str = "",
+    authorization_by: str = "",
+    authorization_scope: str = "",
+    pages: int = 1,
+    attachments: int = 0,
+    attachment_note: str = "",
+    copies_count: int = 1,
+    received_on: date | None = None,
+    responsible_unit: Unit | None = None,
+) -> Document:
+    """Register a classified document (收文/發文) and give it the next gapless number."""
+    _require_role(actor, Role.CLERK, _("register documents"))
+    if actor.unit_id is None:
+        raise NotPermitted(_("You belong to no unit, so there is no register to write in."))
+    try:
+        level_enum = Level(int(level))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Unknown classification level."), field_errors={"level": [_("Unknown level.")]})
+    if direction not in Direction.values:
+        raise ValidationFailed(_("Unknown direction."), field_errors={"direction": [_("Unknown direction.")]})
+    if not subject.strip():
+        raise ValidationFailed(_("A document needs a subject."), field_errors={"subject": [_("Required.")]})
+    protection = Protection(
+        level=level_enum,
+        approval_date=approval_date,
+        protection_years=protection_years,
+        declass_kind=DeclassKind(declass_kind) if declass_kind else None,
+        declass_date=declass_date,
+        declass_event=declass_event.strip(),
+        declass_other=declass_other.strip(),
+    )
+    errors = validate_registration(
+        level=level_enum,
+        direction=direction,
+        protection=protection,
+        authorization_ref=authorization_ref,
+        authorization_by=authorization_by,
+    )
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, field_errors=errors)
+    unit = responsible_unit or actor.unit
+    today = timezone.localdate()
+    year = roc_year(today)
+    series = SERIES_BY_DIRECTION[Direction(direction)]
+    document = Document(
+        reg_year=year,
+        reg_series=series,
+        direction=direction,
+        subject=subject.strip(),
+        level=level_enum,
+        original_agency=original_agency.strip(),
+        approving_official=approving_official.strip(),
+        approval_date=approval_date,
+        protection_years=protection_years,
+        declass_kind=declass_kind or "",
+        declass_date=declass_date,
+        declass_event=declass_event.strip(),
+        declass_other=declass_other.strip(),
+        sender=sender.strip(),
+        sender_ref=sender_ref.strip(),
+        marking_position=marking_position,
+        authorization_ref=authorization_ref.strip(),
+        authorization_by=authorization_by.strip(),
+        authorization_scope=authorization_scope.strip(),
+        pages=pages,
+        attachments=attachments,
+        attachment_note=attachment_note.strip(),
+        copies_count=copies_count,
+        received_on=received_on or today,
+        responsible_unit=unit,
+        custodian=actor,
+        registered_by=actor,
+        state=DocumentState.REGISTERED,
+    )
+    # The registering clerk holds the paper, so their clearance must reach the level.
+    check_clearance(actor, document)
+    document.reg_serial = next_registration_number(year=year, series=series)
+    document.save()
+    HandlingStep.objects.create(document=document, kind=StepKind.REGISTER, actor=actor, to_unit=unit)
+    audit.record(
+        action=AuditAction.DOCUMENT_REGISTER,
+        actor=actor,
+        document=document,
+        details={"number": document.number, "level": int(level_enum), "direction": direction, "unit": unit.pk},
+    )
+    return document
+
+
+@transaction.atomic
+def document_open(*, document: Document, actor: User, instruction: str, handling_unit: Unit) -> Document:
+    """The unit supervisor opens the document (拆閱) and instructs which unit handles it (批示)."""
+    document = _locked(document)
+    _require_role(actor, Role.SUPERVISOR, _("open and instruct documents"))
+    _require_state(document, (DocumentState.REGISTERED,), _("opened"))
+    if actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids():
+        raise NotPermitted(
+            _("Only the supervisor of %(unit)s or of a unit above it may open this document.")
+            % {"unit": document.responsible_unit.name}
+        )
+    check_clearance(actor, document)
+    if not instruction.strip():
+        raise ValidationFailed(
+            _("Write the instruction (批示) before opening."), field_errors={"instruction": [_("Required.")]}
+        )
+    document.state = DocumentState.OPENED
+    document.instruction = instruction.strip()
+    document.handling_unit = handling_unit
+    document.save(update_fields=["state", "instruction", "handling_unit"])
+    HandlingStep.objects.create(
+        document=document, kind=StepKind.OPEN, actor=actor, to_unit=handling_unit, note=document.instruction
+    )
+    grant_create(
+        document=document,
+        user=actor,
+        basis=GrantBasis.OPENED,
+        reason=_("Opened and instructed as unit supervisor"),
+        granted_by=actor,
+    )
+    audit.record(
+        action=AuditAction.DOCUMENT_OPEN,
+        actor=actor,
+        document=document,
+        details={"handling_unit": handling_unit.pk, "instruction_length": len(document.instruction)},
+    )
+    return document
+
+
+@transaction.atomic
+def document_route(*, document: Document, actor: User, handler: User, note: str = "") -> Document:
+    """The clerk routes the document (分文) to a designated handler of the instructed unit."""
+    document = _locked(document)
+    _require_role(actor, Role.CLERK, _("route documents"))
+    _require_state(document, (DocumentState.OPENED,), _("routed"))
+    if document.custodian_id != actor.pk and (
+        actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids()
+    ):
+        raise NotPermitted(_("Only a clerk of the receiving unit may route this document."))
+    if not handler.has_role(Role.HANDLER):
+        raise ValidationFailed(
+            _("%(person)s is not a designated handler of classified documents (密件承辦人).")
+            % {"person": handler.display_name},
+            field_errors={"handler": [_("Not a designated handler.")]},
+        )
+    if handler.unit_id is None or handler.unit_id not in document.handling_unit.descendant_ids():
+        raise ValidationFailed(
+            _("The supervisor instructed %(unit)s to handle this document; %(person)s is not in it.")
+            % {"unit": document.handling_unit.name, "person": handler.display_name},
+            field_errors={"handler": [_("Not in the instructed unit.")]},
+        )
+    try:
+        check_clearance(handler, document)
+    except NotPermitted as refusal:
+        raise ValidationFailed(refusal.message, field_errors={"handler": [refusal.message]}) from None
+    document.state = DocumentState.ROUTED
+    document.routed_to = handler
+    document.save(update_fields=["state", "routed_to"])
+    HandlingStep.objects.create(
+        document=document, kind=StepKind.ROUTE, actor=actor, to_user=handler, to_unit=handler.unit, note=note.strip()
+    )
+    audit.record(
+        action=AuditAction.DOCUMENT_ROUTE, actor=actor, document=document, details={"handler": handler.pk}
+    )
+    return document
+
+
+@transaction.atomic
+def document_sign_for(*, document: Document, actor: User, note: str = "") -> Document:
+    """The designated handler signs for the document (簽收) and takes custody of it."""
+    document = _locked(document)
+    _require_role(actor, Role.HANDLER, _("sign for documents"))
+    _require_state(document, (DocumentState.ROUTED,), _("signed for"))
+    if document.routed_to_id != actor.pk:
+        raise NotPermitted(_("This document was routed to someone else; only they may sign for it."))
+    check_clearance(actor, document)
+    previous = document.custodian_id
+    document.state = DocumentState.SIGNED
+    document.custodian = actor
+    document.save(update_fields=["state", "custodian"])
+    HandlingStep.objects.create(document=document, kind=StepKind.SIGN_FOR, actor=actor, note=note.strip())
+    grant_create(
+        document=document,
+        user=actor,
+        basis=GrantBasis.SIGNED,
+        reason=_("Signed for as designated handler"),
+        granted_by=actor,
+    )
+    audit.record(
+        action=AuditAction.DOCUMENT_SIGN_FOR,
+        actor=actor,
+        document=document,
+        details={"previous_custodian": previous},
+    )
+    return document
+
+
+@transaction.atomic
+def document_begin_handling(*, document: Document, actor: User) -> Document:
+    """The handler who signed for the document starts handling it (承辦)."""
+    document = _locked(document)
+    _require_role(actor, Role.HANDLER, _("handle documents"))
+    _require_state(document, (DocumentState.SIGNED,), _("taken into handling"))
+    if document.custodian_id != actor.pk:
+        raise NotPermitted(_("Only the handler who signed for the document may handle it."))
+    document.state = DocumentState.IN_HANDLING
+    document.save(update_fields=["state"])
+    HandlingStep.objects.create(document=document, kind=StepKind.BEGIN_HANDLING, actor=actor)
+    audit.record(action=AuditAction.DOCUMENT_BEGIN_HANDLING, actor=actor, document=document, details={})
+    return document
+
+
+@transaction.atomic
+def document_cancel(*, document: Document, actor: User, reason: str) -> Document:
+    """Cancel a registration made in error; the number stays taken and says why."""
+    document = _locked(document)
+    if not actor.has_role(Role.CLERK, Role.SUPERVISOR):
+        raise NotPermitted(_("Only a clerk or a unit supervisor may cancel a registration."))
+    _require_state(document, (DocumentState.REGISTERED, DocumentState.OPENED), _("cancelled"))
+    if actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids():
+        raise NotPermitted(_("Only the receiving unit may cancel this registration."))
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the registration is cancelled."), field_errors={"reason": [_("Required.")]})
+    document.state = DocumentState.CANCELLED
+    document.cancel_reason = reason.strip()[:200]
+    document.save(update_fields=["state", "cancel_reason"])
+    HandlingStep.objects.create(document=document, kind=StepKind.CANCEL, actor=actor, note=document.cancel_reason)
+    audit.record(
+        action=AuditAction.DOCUMENT_CANCEL, actor=actor, document=document, details={"reason": document.cancel_reason}
+    )
+    return document
