@@ -1,0 +1,165 @@
+"""Demo data: units, one person or more per role, and about thirty documents in every level and state.
+
+Idempotent: people and units are found or made; documents are made only once. Everything goes
+through the services, so the demo's audit chain is as real as production's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import date
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from classification import Level
+from registry.models import Document, Unit, User
+from registry.roles import Role
+from registry.services import documents as doc_services
+
+DEMO_PASSWORD = os.environ.get("REGISTRY_DEMO_PASSWORD", "Demo-Registry-115")
+DEMO_MARK = "示範"
+
+UNITS = [
+    ("SEC", "秘書處", None),
+    ("SEC-DOC", "秘書處文書科", "SEC"),
+    ("LAW", "法制局", None),
+    ("LAW-1", "法制局法制科", "LAW"),
+    ("ETH", "政風處", None),
+    ("ARC", "秘書處檔案科", "SEC"),
+    ("EY", "行政院（上級機關）", None),
+]
+
+PEOPLE = [
+    # username, full name, unit, clearance, roles, staff
+    ("clerk", "王收發", "SEC", Level.TOP_SECRET, [Role.CLERK], False),
+    ("supervisor", "林主管", "SEC", Level.TOP_SECRET, [Role.SUPERVISOR], False),
+    ("handler", "陳承辦", "SEC-DOC", Level.TOP_SECRET, [Role.HANDLER], False),
+    ("handler2", "張承辦", "SEC-DOC", Level.CONFIDENTIAL, [Role.HANDLER], False),
+    ("lawhandler", "李承辦", "LAW-1", Level.SECRET, [Role.HANDLER], False),
+    ("lawsupervisor", "黃局長", "LAW", Level.TOP_SECRET, [Role.SUPERVISOR], False),
+    ("archivist", "吳檔管", "ARC", Level.TOP_SECRET, [Role.ARCHIVIST], False),
+    ("ethics", "周政風", "ETH", Level.TOP_SECRET, [Role.ETHICS], False),
+    ("admin", "系統管理者", "SEC", None, [Role.ADMIN], True),
+]
+
+SUBJECTS = [
+    "有關本府防災應變演練計畫",
+    "檢送國防部函轉之戰備整備事項",
+    "市有土地標售底價案",
+    "採購案評選委員名單",
+    "人事考績初核資料",
+    "檢舉案件處理情形",
+    "重大建設都市計畫變更草案",
+    "警政治安專案會議資料",
+    "公共工程弊案調查報告",
+    "選舉期間維安部署",
+]
+
+# Each entry: the state to walk to. Every level passes through every state of the handling flow.
+STATES = ["registered", "opened", "routed", "signed", "handling", "cancelled"]
+
+
+class Command(BaseCommand):
+    help = "Load demo units, people and documents (idempotent); --print-logins prints the log-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--print-logins", action="store_true", help="only print the demo log-ins")
+
+    def handle(self, *args, **options):
+        if options["print_logins"]:
+            self.print_logins()
+            return
+        with transaction.atomic():
+            units = self.units()
+            people = self.people(units)
+        made = self.documents(units, people)
+        self.stdout.write(f"demo data ready: {len(units)} units, {len(people)} people, {made} new documents")
+
+    def print_logins(self):
+        self.stdout.write("Demo log-ins (password for all: %s)" % DEMO_PASSWORD)
+        for username, full_name, unit, _level, roles, _staff in PEOPLE:
+            self.stdout.write(f"  {username:<14} {full_name:<6} {', '.join(r.value for r in roles)}")
+
+    def units(self) -> dict[str, Unit]:
+        units: dict[str, Unit] = {}
+        for code, name, parent in UNITS:
+            unit, _ = Unit.objects.get_or_create(
+                code=code,
+                defaults={"name": name, "parent": units.get(parent), "is_superior_agency": code == "EY"},
+            )
+            units[code] = unit
+        return units
+
+    def people(self, units) -> dict[str, User]:
+        people: dict[str, User] = {}
+        for username, full_name, unit, level, roles, staff in PEOPLE:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, full_name=full_name, unit=units[unit], clearance=level)
+                user.is_staff = staff
+                user.is_superuser = staff
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+            people[username] = User.objects.get(pk=user.pk)
+        return people
+
+    def documents(self, units, people) -> int:
+        if Document.objects.filter(sender_ref__startswith=DEMO_MARK).exists():
+            return 0
+        made = 0
+        subjects = itertools.cycle(SUBJECTS)
+        levels = sorted(Level, reverse=True)
+        for index, (level, state) in enumerate(itertools.product(levels, STATES)):
+            handler = people["handler"] if level > Level.CONFIDENTIAL or index % 2 else people["handler2"]
+            self.walk(level, state, index, next(subjects), units, people, handler)
+            made += 1
+        return made
+
+    def walk(self, level, state, index, subject, units, people, handler):
+        clerk, supervisor = people["clerk"], people["supervisor"]
+        national = level.rule.is_national_secret
+        approval = date(2025 - index % 6, 1 + index % 12, 1 + index % 27)
+        kwargs = dict(
+            actor=clerk,
+            direction="in" if index % 3 else "internal",
+            subject=subject,
+            level=level,
+            sender="國防部" if national else "臺中市政府警察局",
+            sender_ref=f"{DEMO_MARK}字第{1140000100 + index}號",
+            original_agency="國防部" if national else "臺中市政府",
+            approving_official="部長" if national else "局長",
+            approval_date=approval,
+            pages=1 + index % 7,
+            attachments=index % 3,
+        )
+        if level.rule.max_protection_years:
+            kwargs["protection_years"] = level.rule.max_protection_years
+        elif level >= Level.OFFICIAL_SECRET:
+            kwargs["declass_kind"] = "event"
+            kwargs["declass_event"] = "公布"
+        if national and kwargs["direction"] == "in":
+            kwargs["authorization_ref"] = f"國授字第{1140000200 + index}號"
+            kwargs["authorization_by"] = "國防部"
+            kwargs["authorization_scope"] = "承辦本案"
+        document = doc_services.document_register(**kwargs)
+        if state == "cancelled":
+            doc_services.document_cancel(document=document, actor=clerk, reason="重複登記")
+            return
+        if state == "registered":
+            return
+        document = doc_services.document_open(
+            document=document, actor=supervisor, instruction="請文書科依規定辦理。", handling_unit=units["SEC-DOC"]
+        )
+        if state == "opened":
+            return
+        document = doc_services.document_route(document=document, actor=clerk, handler=handler)
+        if state == "routed":
+            return
+        document = doc_services.document_sign_for(document=document, actor=handler)
+        if state == "signed":
+            return
+        doc_services.document_begin_handling(document=document, actor=handler)
