@@ -1,4 +1,16 @@
 from registry.models.audit import AuditAction, AuditEvent
+from registry.models.dispatch import Dispatch, DispatchState
+from registry.models.distribution import (
+    CopyCustody,
+    CopyMovement,
+    CopyState,
+    Decision,
+    DistributionRecipient,
+    DistributionRequest,
+    DocumentCopy,
+    ReproductionKind,
+    ReproductionRequest,
+)
 from registry.models.documents import (
     Direction,
     Document,
@@ -11,6 +23,17 @@ from registry.models.documents import (
 from registry.models.people import Unit, User
 
 __all__ = [
+    "CopyCustody",
+    "CopyMovement",
+    "CopyState",
+    "Decision",
+    "Dispatch",
+    "DispatchState",
+    "DistributionRecipient",
+    "DistributionRequest",
+    "DocumentCopy",
+    "ReproductionKind",
+    "ReproductionRequest",
     "AuditAction",
     "AuditEvent",
     "Direction",

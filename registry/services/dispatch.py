@@ -1,0 +1,122 @@
+"""Dispatch in double envelopes by the method the level allows (辦公室機密維護 rule 4)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classification import TransitMethod, TransitRuleError, check_method
+from registry import audit
+from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.models import AuditAction, Dispatch, DispatchState, Document, DocumentCopy, DocumentState, User
+from registry.roles import Role
+
+# Dispatch is for documents that exist in the registry and have not been cancelled.
+DISPATCHABLE = (DocumentState.REGISTERED, DocumentState.OPENED, DocumentState.ROUTED, DocumentState.SIGNED, DocumentState.IN_HANDLING)
+
+
+def _require_dispatching_clerk(document: Document, actor: User) -> None:
+    if not actor.has_role(Role.CLERK) or actor.unit_id is None:
+        raise NotPermitted(_("Only a clerk records dispatches."))
+    units = actor.unit.descendant_ids()
+    if document.responsible_unit_id not in units and document.handling_unit_id not in units and document.custodian_id != actor.pk:
+        raise NotPermitted(_("Only a clerk of the document's unit may dispatch it."))
+
+
+@transaction.atomic
+def dispatch_record(
+    *,
+    document: Document,
+    actor: User,
+    recipient: str,
+    address: str,
+    method: str,
+    registered_no: str = "",
+    carrier: str = "",
+    inner_sealed: bool = True,
+    copy: DocumentCopy | None = None,
+) -> Dispatch:
+    """Record an outgoing dispatch: double envelope, the method the level allows, the mail number."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    _require_dispatching_clerk(document, actor)
+    if document.state not in DISPATCHABLE:
+        raise InvalidTransition(_("A %(state)s document cannot be dispatched.") % {"state": document.get_state_display()})
+    errors: dict[str, list[str]] = {}
+    if not recipient.strip():
+        errors["recipient"] = [_("Required.")]
+    if not address.strip():
+        errors["address"] = [_("Required.")]
+    try:
+        check_method(document.level_enum, method, strict_secret=settings.REGISTRY_STRICT_TOP_SECRET_TRANSIT)
+    except TransitRuleError as refusal:
+        errors["method"] = [str(refusal)]
+    if method == TransitMethod.DOUBLE_REGISTERED and not registered_no.strip():
+        errors["registered_no"] = [_("Double-registered mail needs its registered-mail number.")]
+    if method == TransitMethod.BY_HAND and not carrier.strip():
+        errors["carrier"] = [_("Name the handler or designated person who carries it.")]
+    if document.level_enum.rule.is_classified and not inner_sealed:
+        errors["inner_sealed"] = [
+            _("The inner envelope of a classified document must be sealed with the 密封章 (office rule 4).")
+        ]
+    if copy is not None and copy.document_id != document.pk:
+        errors["copy"] = [_("That copy belongs to another document.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, field_errors=errors)
+    dispatch = Dispatch.objects.create(
+        document=document,
+        copy=copy,
+        recipient=recipient.strip(),
+        address=address.strip(),
+        method=method,
+        carrier=carrier.strip(),
+        registered_no=registered_no.strip(),
+        inner_sealed=inner_sealed,
+        dispatched_by=actor,
+    )
+    audit.record(
+        action=AuditAction.DISPATCH_SEND,
+        actor=actor,
+        document=document,
+        details={"dispatch": dispatch.pk, "method": method, "recipient": dispatch.recipient, "registered_no": dispatch.registered_no},
+    )
+    return dispatch
+
+
+@transaction.atomic
+def dispatch_receipt(
+    *, dispatch: Dispatch, actor: User, received_on: date, receipt_by: str, discrepancy: str = ""
+) -> Dispatch:
+    """Record the returned receipt (回執), or the discrepancy the recipient reported."""
+    dispatch = Dispatch.objects.select_for_update().select_related("document").get(pk=dispatch.pk)
+    _require_dispatching_clerk(dispatch.document, actor)
+    if dispatch.state != DispatchState.SENT:
+        raise InvalidTransition(_("The receipt of this dispatch has already been recorded."))
+    if received_on is None or received_on > timezone.localdate():
+        raise ValidationFailed(_("Give the date on the receipt; it cannot lie in the future."), field_errors={"received_on": [_("Invalid date.")]})
+    if received_on < timezone.localtime(dispatch.dispatched_at).date():
+        raise ValidationFailed(_("The receipt cannot be older than the dispatch."), field_errors={"received_on": [_("Before the dispatch.")]})
+    dispatch.receipt_on = received_on
+    dispatch.receipt_by = receipt_by.strip()
+    dispatch.discrepancy = discrepancy.strip()
+    dispatch.recorded_by = actor
+    dispatch.state = DispatchState.DISCREPANCY if dispatch.discrepancy else DispatchState.RECEIVED
+    dispatch.save()
+    audit.record(
+        action=AuditAction.DISPATCH_DISCREPANCY if dispatch.discrepancy else AuditAction.DISPATCH_RECEIPT,
+        actor=actor,
+        document=dispatch.document,
+        details={"dispatch": dispatch.pk, "received_on": received_on.isoformat(), "discrepancy": dispatch.discrepancy},
+    )
+    return dispatch
+
+
+def overdue_receipts(*, now=None):
+    """Dispatches still without a receipt after the configured number of days."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REGISTRY_RECEIPT_DUE_DAYS)
+    return Dispatch.objects.filter(state=DispatchState.SENT, dispatched_at__lte=cutoff).select_related("document")

@@ -1,0 +1,348 @@
+"""Restricted distribution (辦公室機密維護 rule 3): need-to-know approval and numbered copies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import audit
+from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.models import (
+    AuditAction,
+    CopyCustody,
+    CopyMovement,
+    CopyState,
+    Decision,
+    DistributionRecipient,
+    DistributionRequest,
+    Document,
+    DocumentCopy,
+    DocumentState,
+    ReproductionKind,
+    ReproductionRequest,
+    User,
+)
+from registry.models.documents import GrantBasis
+from registry.policies import can_know
+from registry.roles import Role
+from registry.services.grants import check_clearance, grant_create, grant_end
+
+# A document is distributed, copied or recalled only while someone is handling it.
+ACTIVE_STATES = (DocumentState.SIGNED, DocumentState.IN_HANDLING)
+
+
+def _require_active(document: Document) -> None:
+    if document.state not in ACTIVE_STATES:
+        raise InvalidTransition(
+            _("Only a document that has been signed for and is being handled can be distributed or copied; this one is %(state)s.")
+            % {"state": document.get_state_display()}
+        )
+
+
+def _require_knowing_handler(document: Document, actor: User) -> None:
+    if not actor.has_role(Role.HANDLER) or not can_know(actor, document):
+        raise NotPermitted(_("Only a handler who knows this document may ask for its distribution or copying."))
+
+
+def require_deciding_supervisor(document: Document, actor: User) -> None:
+    """The supervisor of the receiving or the handling unit (or a unit above) decides."""
+    if not actor.has_role(Role.SUPERVISOR) or actor.unit_id is None:
+        raise NotPermitted(_("Only a unit supervisor may approve or refuse distribution and copying."))
+    units = actor.unit.descendant_ids()
+    if document.responsible_unit_id not in units and document.handling_unit_id not in units:
+        raise NotPermitted(_("Only the supervisor of the receiving or handling unit may decide for this document."))
+    check_clearance(actor, document)
+
+
+def _next_copy_number(document: Document) -> int:
+    # The caller holds the document's row lock, so two approvals cannot take the same number.
+    last = DocumentCopy.objects.filter(document=document).aggregate(m=Max("number"))["m"]
+    return (last or 0) + 1
+
+
+def _issue_copy(*, document: Document, holder: User, actor: User, grant, reproduction: bool, purpose: str) -> DocumentCopy:
+    copy = DocumentCopy.objects.create(
+        document=document,
+        number=_next_copy_number(document),
+        is_reproduction=reproduction,
+        holder=holder,
+        grant=grant,
+        purpose=purpose,
+    )
+    CopyCustody.objects.create(copy=copy, movement=CopyMovement.ISSUE, to_user=holder, by=actor)
+    audit.record(
+        action=AuditAction.COPY_ISSUE,
+        actor=actor,
+        document=document,
+        details={"copy": copy.number, "holder": holder.pk, "reproduction": reproduction, "purpose": purpose},
+    )
+    return copy
+
+
+@transaction.atomic
+def distribution_request(*, document: Document, actor: User, recipients: Sequence[User], reason: str) -> DistributionRequest:
+    """A handler asks that named people receive the document, saying why they must know it."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    _require_knowing_handler(document, actor)
+    _require_active(document)
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the recipients must know the document."), field_errors={"reason": [_("Required.")]})
+    people = list(dict.fromkeys(recipients))
+    if not people:
+        raise ValidationFailed(_("Name at least one recipient."), field_errors={"recipients": [_("Required.")]})
+    for person in people:
+        try:
+            check_clearance(person, document)
+        except NotPermitted as refusal:
+            raise ValidationFailed(refusal.message, field_errors={"recipients": [refusal.message]}) from None
+    request = DistributionRequest.objects.create(document=document, requested_by=actor, reason=reason.strip())
+    for person in people:
+        DistributionRecipient.objects.create(request=request, user=person)
+    audit.record(
+        action=AuditAction.DISTRIBUTION_REQUEST,
+        actor=actor,
+        document=document,
+        details={"request": request.pk, "recipients": [p.pk for p in people], "reason": request.reason},
+    )
+    return request
+
+
+@transaction.atomic
+def distribution_decide(
+    *,
+    recipient: DistributionRecipient,
+    actor: User,
+    approve: bool,
+    reason: str,
+    expires_at: datetime | None = None,
+) -> DistributionRecipient:
+    """The supervisor approves (grant + numbered copy) or refuses one recipient, with a reason."""
+    recipient = DistributionRecipient.objects.select_for_update().select_related("request", "user").get(pk=recipient.pk)
+    document = Document.objects.select_for_update().get(pk=recipient.request.document_id)
+    require_deciding_supervisor(document, actor)
+    if recipient.decision != Decision.PENDING:
+        raise InvalidTransition(_("This recipient has already been decided."))
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
+    recipient.decided_by = actor
+    recipient.decided_at = timezone.now()
+    recipient.decision_reason = reason.strip()
+    if not approve:
+        recipient.decision = Decision.REFUSED
+        recipient.save()
+        audit.record(
+            action=AuditAction.DISTRIBUTION_REFUSE,
+            actor=actor,
+            document=document,
+            details={"recipient": recipient.user_id, "reason": recipient.decision_reason},
+        )
+        return recipient
+    _require_active(document)
+    grant = grant_create(
+        document=document,
+        user=recipient.user,
+        basis=GrantBasis.DISTRIBUTION,
+        reason=recipient.request.reason,
+        granted_by=actor,
+        expires_at=expires_at,
+    )
+    copy = _issue_copy(
+        document=document, holder=recipient.user, actor=actor, grant=grant, reproduction=False, purpose="distribution"
+    )
+    recipient.decision = Decision.APPROVED
+    recipient.expires_at = expires_at
+    recipient.grant = grant
+    recipient.copy = copy
+    recipient.save()
+    audit.record(
+        action=AuditAction.DISTRIBUTION_APPROVE,
+        actor=actor,
+        document=document,
+        details={"recipient": recipient.user_id, "copy": copy.number, "reason": recipient.decision_reason},
+    )
+    return recipient
+
+
+def _locked_copy(copy: DocumentCopy) -> DocumentCopy:
+    return DocumentCopy.objects.select_for_update().select_related("document").get(pk=copy.pk)
+
+
+@transaction.atomic
+def copy_sign_for(*, copy: DocumentCopy, actor: User) -> DocumentCopy:
+    """The holder signs for the copy they were given."""
+    copy = _locked_copy(copy)
+    if copy.state != CopyState.HELD or copy.holder_id != actor.pk:
+        raise NotPermitted(_("Only the person holding this copy may sign for it."))
+    if copy.signed_at is not None:
+        raise InvalidTransition(_("This copy has already been signed for."))
+    copy.signed_at = timezone.now()
+    copy.save(update_fields=["signed_at"])
+    CopyCustody.objects.create(copy=copy, movement=CopyMovement.SIGN, to_user=actor, by=actor)
+    audit.record(action=AuditAction.COPY_SIGN, actor=actor, document=copy.document, details={"copy": copy.number})
+    return copy
+
+
+@transaction.atomic
+def copy_pass(*, copy: DocumentCopy, actor: User, to_user: User, note: str = "") -> DocumentCopy:
+    """The holder passes the copy to someone who already has need-to-know; they sign for it again."""
+    copy = _locked_copy(copy)
+    if copy.state != CopyState.HELD or copy.holder_id != actor.pk:
+        raise NotPermitted(_("Only the person holding this copy may pass it on."))
+    if copy.recalled_at is not None:
+        raise InvalidTransition(_("This copy has been recalled: return it instead of passing it on."))
+    if to_user.pk == actor.pk:
+        raise ValidationFailed(_("You already hold this copy."), field_errors={"to_user": [_("Choose someone else.")]})
+    if not can_know(to_user, copy.document):
+        raise NotPermitted(
+            _("%(person)s has no approved need-to-know for this document; ask for distribution first.")
+            % {"person": to_user.display_name}
+        )
+    previous = copy.holder
+    copy.holder = to_user
+    copy.signed_at = None
+    copy.save(update_fields=["holder", "signed_at"])
+    CopyCustody.objects.create(
+        copy=copy, movement=CopyMovement.PASS, from_user=previous, to_user=to_user, by=actor, note=note.strip()
+    )
+    audit.record(
+        action=AuditAction.COPY_PASS,
+        actor=actor,
+        document=copy.document,
+        details={"copy": copy.number, "from": previous.pk, "to": to_user.pk},
+    )
+    return copy
+
+
+def _may_manage_copies(document: Document, actor: User) -> bool:
+    if document.custodian_id == actor.pk:
+        return True
+    if actor.has_role(Role.SUPERVISOR, Role.CLERK) and actor.unit_id is not None:
+        units = actor.unit.descendant_ids()
+        return document.responsible_unit_id in units or document.handling_unit_id in units
+    return False
+
+
+@transaction.atomic
+def copy_recall(*, document: Document, actor: User, reason: str) -> list[DocumentCopy]:
+    """Ask every holder to return their copy; the outstanding list runs until all are back."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not _may_manage_copies(document, actor):
+        raise NotPermitted(_("Only the custodian, or a supervisor or clerk of the unit, may recall copies."))
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the copies are recalled."), field_errors={"reason": [_("Required.")]})
+    now = timezone.now()
+    copies = list(
+        DocumentCopy.objects.select_for_update().filter(document=document, state=CopyState.HELD, recalled_at__isnull=True)
+    )
+    for copy in copies:
+        copy.recalled_at = now
+        copy.save(update_fields=["recalled_at"])
+        CopyCustody.objects.create(copy=copy, movement=CopyMovement.RECALL, from_user=copy.holder, by=actor, note=reason.strip())
+    audit.record(
+        action=AuditAction.COPY_RECALL,
+        actor=actor,
+        document=document,
+        details={"copies": [c.number for c in copies], "reason": reason.strip()},
+    )
+    return copies
+
+
+@transaction.atomic
+def copy_return(*, copy: DocumentCopy, actor: User, note: str = "") -> DocumentCopy:
+    """Take a copy back; the holder's need-to-know from that copy ends with it."""
+    copy = _locked_copy(copy)
+    if not _may_manage_copies(copy.document, actor):
+        raise NotPermitted(_("Only the custodian, or a supervisor or clerk of the unit, may take a copy back."))
+    if copy.state != CopyState.HELD:
+        raise InvalidTransition(_("This copy has already been returned."))
+    previous = copy.holder
+    copy.state = CopyState.RETURNED
+    copy.returned_at = timezone.now()
+    copy.holder = None
+    copy.save(update_fields=["state", "returned_at", "holder"])
+    CopyCustody.objects.create(copy=copy, movement=CopyMovement.RETURN, from_user=previous, by=actor, note=note.strip())
+    if copy.grant_id:
+        grant_end(grant=copy.grant, actor=actor, reason=_("Copy %(n)s returned") % {"n": copy.number})
+    audit.record(
+        action=AuditAction.COPY_RETURN,
+        actor=actor,
+        document=copy.document,
+        details={"copy": copy.number, "from": previous.pk if previous else None},
+    )
+    return copy
+
+
+def outstanding_copies(document: Document):
+    """Copies recalled and not yet back."""
+    return DocumentCopy.objects.filter(document=document, state=CopyState.HELD, recalled_at__isnull=False).select_related(
+        "holder"
+    )
+
+
+@transaction.atomic
+def reproduction_request(*, document: Document, actor: User, kind: str, reason: str) -> ReproductionRequest:
+    """Ask to copy or publish a document: neither happens without approval."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    _require_knowing_handler(document, actor)
+    _require_active(document)
+    if kind not in ReproductionKind.values:
+        raise ValidationFailed(_("Unknown kind of request."), field_errors={"kind": [_("Unknown.")]})
+    if kind == ReproductionKind.COPY and not document.level_enum.rule.may_be_copied:
+        raise NotPermitted(
+            _("A %(level)s document may not be copied at all (National Secrets Protection Act, Article 15).")
+            % {"level": document.level_label}
+        )
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason."), field_errors={"reason": [_("Required.")]})
+    request = ReproductionRequest.objects.create(document=document, kind=kind, requested_by=actor, reason=reason.strip())
+    audit.record(
+        action=AuditAction.REPRODUCTION_REQUEST,
+        actor=actor,
+        document=document,
+        details={"request": request.pk, "kind": kind, "reason": request.reason},
+    )
+    return request
+
+
+@transaction.atomic
+def reproduction_decide(*, request: ReproductionRequest, actor: User, approve: bool, reason: str) -> ReproductionRequest:
+    """Approve or refuse copying/publication; an approved copy is the next number, marked 複製物."""
+    request = ReproductionRequest.objects.select_for_update().get(pk=request.pk)
+    document = Document.objects.select_for_update().get(pk=request.document_id)
+    require_deciding_supervisor(document, actor)
+    if request.decision != Decision.PENDING:
+        raise InvalidTransition(_("This request has already been decided."))
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
+    if approve and request.kind == ReproductionKind.COPY and not document.level_enum.rule.may_be_copied:
+        raise NotPermitted(
+            _("A %(level)s document may not be copied at all (National Secrets Protection Act, Article 15).")
+            % {"level": document.level_label}
+        )
+    request.decision = Decision.APPROVED if approve else Decision.REFUSED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_reason = reason.strip()
+    if approve and request.kind == ReproductionKind.COPY:
+        _require_active(document)
+        request.copy = _issue_copy(
+            document=document,
+            holder=request.requested_by,
+            actor=actor,
+            grant=None,
+            reproduction=True,
+            purpose="reproduction",
+        )
+    request.save()
+    audit.record(
+        action=AuditAction.REPRODUCTION_APPROVE if approve else AuditAction.REPRODUCTION_REFUSE,
+        actor=actor,
+        document=document,
+        details={"request": request.pk, "kind": request.kind, "reason": request.decision_reason},
+    )
+    return request
