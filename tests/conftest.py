@@ -1,0 +1,177 @@
+"""Fixtures shared by the registry's tests: an office with its units and people, and a helper
+that walks a document through its states.
+
+Nothing here switches a security feature off: the audit triggers come from the migrations (never
+run the suite with ``--nomigrations``), every document is made through the services, and the
+only allowance for tests is the one ``config.settings_test`` makes (a flush may empty the audit
+table of a ``test_`` database).
+
+Models are imported inside the fixtures: ``tests/classification`` also runs without Django's
+database (``-p no:django``), and this file must not need one to be imported.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def receiving_unit(db):
+    """The unit whose clerk receives and registers documents (收文單位): 秘書處."""
+    from tests.factories import UnitFactory
+
+    return UnitFactory(code="SEC", name="秘書處")
+
+
+@pytest.fixture
+def handling_unit(receiving_unit):
+    """A unit below the receiving unit that the supervisor instructs to handle documents: 機要科."""
+    from tests.factories import UnitFactory
+
+    return UnitFactory(code="SEC-CONF", name="機要科", parent=receiving_unit)
+
+
+@pytest.fixture
+def other_unit(db):
+    """A unit outside the receiving unit's tree: 政風室 (the ethics office)."""
+    from tests.factories import UnitFactory
+
+    return UnitFactory(code="ETH", name="政風室")
+
+
+@pytest.fixture
+def make_person(db):
+    """``make_person(*roles, **fields)``: a person with those roles (cleared to 絕對機密 unless told)."""
+    from tests.factories import UserFactory
+
+    def make(*roles, **fields):
+        return UserFactory(roles=list(roles), **fields)
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_person, receiving_unit):
+    """收發人員 of the receiving unit, cleared to 絕對機密: registers and routes."""
+    from registry.roles import Role
+
+    return make_person(Role.CLERK, unit=receiving_unit, username="clerk", full_name="收發陳")
+
+
+@pytest.fixture
+def supervisor(make_person, receiving_unit):
+    """單位主管 of the receiving unit (above the handling unit), cleared to 絕對機密: opens."""
+    from registry.roles import Role
+
+    return make_person(Role.SUPERVISOR, unit=receiving_unit, username="supervisor", full_name="主管林")
+
+
+@pytest.fixture
+def handler(make_person, handling_unit):
+    """密件承辦人 of the handling unit, cleared to 絕對機密: the one documents are routed to."""
+    from registry.roles import Role
+
+    return make_person(Role.HANDLER, unit=handling_unit, username="handler", full_name="承辦張")
+
+
+@pytest.fixture
+def second_handler(make_person, handling_unit):
+    """Another 密件承辦人 of the same handling unit, to whom the document was NOT routed."""
+    from registry.roles import Role
+
+    return make_person(Role.HANDLER, unit=handling_unit, username="handler2", full_name="承辦李")
+
+
+@pytest.fixture
+def archivist(make_person, receiving_unit):
+    """檔案管理人員, cleared to 絕對機密; keeps the register but knows no document by role."""
+    from registry.roles import Role
+
+    return make_person(Role.ARCHIVIST, unit=receiving_unit, username="archivist", full_name="檔管黃")
+
+
+@pytest.fixture
+def ethics_officer(make_person, other_unit):
+    """政風人員 of the ethics office, cleared to 絕對機密; reviews trails, sees no content by role."""
+    from registry.roles import Role
+
+    return make_person(Role.ETHICS, unit=other_unit, username="ethics", full_name="政風吳")
+
+
+@pytest.fixture
+def administrator(make_person, receiving_unit):
+    """系統管理者 with is_staff and is_superuser: manages people, never reads a document by role."""
+    from registry.roles import Role
+
+    return make_person(
+        Role.ADMIN,
+        unit=receiving_unit,
+        username="admin",
+        full_name="管理蔡",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def outsider(make_person, handling_unit):
+    """A person of the handling unit, cleared to 絕對機密, with no role and no need-to-know."""
+    return make_person(unit=handling_unit, username="outsider", full_name="局外周")
+
+
+@pytest.fixture
+def everyone(clerk, supervisor, handler, second_handler, archivist, ethics_officer, administrator, outsider):
+    """Every person of the office fixtures by name."""
+    return {
+        "clerk": clerk,
+        "supervisor": supervisor,
+        "handler": handler,
+        "second_handler": second_handler,
+        "archivist": archivist,
+        "ethics_officer": ethics_officer,
+        "administrator": administrator,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def walk(clerk, supervisor, handler, handling_unit):
+    """``walk(state, **registration)``: register a document and take it, through the services, to
+    ``state`` (registered → opened → routed → signed → handling; or cancelled from registered).
+
+    The clerk registers and routes, the supervisor opens and instructs the handling unit, the
+    handler signs for it and begins handling. Returns the document as stored.
+    """
+    from registry.models import DocumentState
+    from registry.services import documents as svc
+    from tests.factories import register_document
+
+    path = [
+        DocumentState.REGISTERED,
+        DocumentState.OPENED,
+        DocumentState.ROUTED,
+        DocumentState.SIGNED,
+        DocumentState.IN_HANDLING,
+    ]
+    steps = {
+        DocumentState.OPENED: lambda d: svc.document_open(
+            document=d, actor=supervisor, instruction="請機要科辦理", handling_unit=handling_unit
+        ),
+        DocumentState.ROUTED: lambda d: svc.document_route(document=d, actor=clerk, handler=handler),
+        DocumentState.SIGNED: lambda d: svc.document_sign_for(document=d, actor=handler),
+        DocumentState.IN_HANDLING: lambda d: svc.document_begin_handling(document=d, actor=handler),
+    }
+
+    def walk_to(state, **registration):
+        state = DocumentState(state)
+        document = register_document(clerk, **registration)
+        if state == DocumentState.CANCELLED:
+            document = svc.document_cancel(document=document, actor=clerk, reason="誤登")
+        else:
+            for next_state in path[1 : path.index(state) + 1]:
+                document = steps[next_state](document)
+        document.refresh_from_db()
+        assert document.state == state
+        return document
+
+    return walk_to
