@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from registry.models import AuditEvent, Document, HandlingStep, NeedToKnowGrant, RegistrationCounter
-from registry.models import DocumentUserObjectPermission
+from registry.models import (
+    AuditEvent,
+    Document,
+    DocumentUserObjectPermission,
+    HandlingStep,
+    NeedToKnowGrant,
+    RegistrationCounter,
+)
 
 
 def assert_audited(action, *, actor, document, after_seq: int = 0) -> AuditEvent:

@@ -7,10 +7,17 @@ from __future__ import annotations
 import json
 import threading
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from registry import audit
@@ -72,7 +79,7 @@ def test_each_append_links_to_the_event_before_it(clerk, walk):
     stored = list(AuditEvent.objects.order_by("seq"))
     assert [e.seq for e in stored] == list(range(1, start + 4))
     assert stored[0].prev_hash == GENESIS_HASH
-    for before, after in zip(stored, stored[1:]):
+    for before, after in pairwise(stored):
         assert after.prev_hash == before.hash
     for event in stored:
         assert event.hash == recomputed_hash(event)  # what was hashed round-trips through the database
@@ -119,7 +126,7 @@ def test_an_append_rolled_back_with_its_transaction_leaves_no_gap():
 
 @pytest.mark.django_db
 def test_a_second_event_on_the_same_previous_hash_is_refused_by_the_database():
-    [first, second] = record_some(2)
+    [_first, second] = record_some(2)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         AuditEvent.objects.create(
@@ -151,11 +158,10 @@ def test_the_database_refuses_to_change_or_remove_audit_events(sql):
     record_some(3)
     before = list(AuditEvent.objects.order_by("seq").values_list("seq", "details", "hash"))
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            # Settle the deferred foreign-key checks first, so only the triggers can refuse.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(sql)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        # Settle the deferred foreign-key checks first, so only the triggers can refuse.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql)
 
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", "details", "hash")) == before
     assert verify_chain().whole
@@ -165,11 +171,14 @@ def test_the_database_refuses_to_change_or_remove_audit_events(sql):
 def test_truncate_is_refused_when_the_flush_setting_is_off():
     record_some(1)
 
-    with pytest.raises(DatabaseError, match="append-only: TRUNCATE"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL registry.allow_audit_truncate = 'off'")
-            cursor.execute("TRUNCATE registry_auditevent")
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL registry.allow_audit_truncate = 'off'")
+        cursor.execute("TRUNCATE registry_auditevent")
 
     assert AuditEvent.objects.count() == 1
 
@@ -195,9 +204,9 @@ def test_the_refusal_is_a_permission_error_at_the_database_level(db):
     from django.db.utils import ProgrammingError
 
     record_some(1)
-    with pytest.raises(ProgrammingError) as refusal, transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM registry_auditevent")
+    with pytest.raises(ProgrammingError) as refusal, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DELETE FROM registry_auditevent")
     assert refusal.value.__cause__.pgcode == "42501"
 
 
@@ -216,7 +225,7 @@ def test_a_row_changed_behind_the_triggers_back_breaks_the_chain_at_its_number()
     assert report.checked == 3
     assert report.head_seq == 3
     assert "hash" in report.problem
-    code, out, err = run_verify_audit()
+    code, _out, err = run_verify_audit()
     assert code == 1
     assert "sequence number 4" in err
 

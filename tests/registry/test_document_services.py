@@ -65,7 +65,7 @@ def test_clerk_registers_a_document_in_custody_with_a_number_a_step_and_an_audit
     [step] = steps_of(document, StepKind.REGISTER)
     assert (step.actor, step.to_unit) == (clerk, receiving_unit)
     event = assert_audited(AuditAction.DOCUMENT_REGISTER, actor=clerk, document=document)
-    assert '"number":"%s"' % document.number in event.details
+    assert f'"number":"{document.number}"' in event.details
 
 
 def test_outgoing_documents_are_numbered_in_their_own_series(clerk):
@@ -241,7 +241,7 @@ def test_clerk_routes_an_opened_document_to_a_handler_of_the_instructed_unit(wal
     [step] = steps_of(document, StepKind.ROUTE)
     assert (step.actor, step.to_user, step.to_unit, step.note) == (clerk, handler, handling_unit, "速件")
     event = assert_audited(AuditAction.DOCUMENT_ROUTE, actor=clerk, document=document, after_seq=seq)
-    assert event.details == '{"handler":%d}' % handler.pk
+    assert event.details == f'{{"handler":{handler.pk}}}'
     # Routing alone gives the handler no need-to-know.
     assert not NeedToKnowGrant.objects.filter(document=document, user=handler).exists()
 
@@ -326,7 +326,7 @@ def test_handler_signs_for_takes_custody_and_gains_need_to_know(walk, handler, c
     [perm] = DocumentUserObjectPermission.objects.filter(content_object=document, user=handler)
     assert perm.permission.codename == VIEW_PERMISSION
     event = assert_audited(AuditAction.DOCUMENT_SIGN_FOR, actor=handler, document=document, after_seq=seq)
-    assert event.details == '{"previous_custodian":%d}' % clerk.pk
+    assert event.details == f'{{"previous_custodian":{clerk.pk}}}'
     assert_audited(AuditAction.GRANT_CREATE, actor=handler, document=document, after_seq=seq)
 
 

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from registry.audit import verify_chain
 from registry.errors import ValidationFailed
-from registry.models import AuditAction, AuditEvent, Direction, Document, RegistrationCounter
+from registry.models import (
+    AuditAction,
+    AuditEvent,
+    Direction,
+    Document,
+    RegistrationCounter,
+)
 from tests.factories import register_document
 
 SERIES = {Direction.INCOMING: "收", Direction.OUTGOING: "發", Direction.INTERNAL: "內"}
@@ -67,7 +73,9 @@ def test_a_new_roc_year_starts_again_at_one_at_midnight_in_taipei(clerk, monkeyp
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     attempts=st.lists(
         st.tuples(st.sampled_from(list(SERIES)), st.booleans()),  # (direction, breaks a rule?)
