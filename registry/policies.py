@@ -47,7 +47,8 @@ def register_scope(user: User) -> Q:
         return Q(pk__in=[])
     scope = Q(pk__in=[])
     if user.has_role(Role.ETHICS, Role.ARCHIVIST):
-        return Q()
+        # Not Q(): an empty Q vanishes when OR-ed with the need-to-know filter.
+        return Q(pk__isnull=False)
     if user.unit_id and user.has_role(Role.CLERK, Role.SUPERVISOR):
         scope |= Q(responsible_unit_id__in=user.unit.descendant_ids())
     if user.has_role(Role.CLERK):

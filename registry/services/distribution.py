@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from registry.models import (
     Document,
     DocumentCopy,
     DocumentState,
+    NeedToKnowGrant,
     ReproductionKind,
     ReproductionRequest,
     User,
@@ -168,6 +169,24 @@ def distribution_decide(
     return recipient
 
 
+def _live_grant(user: User, document: Document) -> NeedToKnowGrant | None:
+    live = NeedToKnowGrant.objects.filter(user=user, document=document, ended_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+    return live.order_by("-basis").first()
+
+
+@transaction.atomic
+def grant_revoke(*, grant: NeedToKnowGrant, actor: User, reason: str) -> NeedToKnowGrant:
+    """A deciding supervisor withdraws someone's need-to-know; their lists change at once."""
+    require_deciding_supervisor(grant.document, actor)
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the grant is revoked."), field_errors={"reason": [_("Required.")]})
+    if grant.ended_at is not None:
+        raise InvalidTransition(_("This grant has already ended."))
+    return grant_end(grant=grant, actor=actor, reason=reason)
+
+
 def _locked_copy(copy: DocumentCopy) -> DocumentCopy:
     return DocumentCopy.objects.select_for_update().select_related("document").get(pk=copy.pk)
 
@@ -205,7 +224,9 @@ def copy_pass(*, copy: DocumentCopy, actor: User, to_user: User, note: str = "")
     previous = copy.holder
     copy.holder = to_user
     copy.signed_at = None
-    copy.save(update_fields=["holder", "signed_at"])
+    # The copy now rests on the new holder's own need-to-know, so returning it ends theirs.
+    copy.grant = _live_grant(to_user, copy.document)
+    copy.save(update_fields=["holder", "signed_at", "grant"])
     CopyCustody.objects.create(
         copy=copy, movement=CopyMovement.PASS, from_user=previous, to_user=to_user, by=actor, note=note.strip()
     )
@@ -239,6 +260,8 @@ def copy_recall(*, document: Document, actor: User, reason: str) -> list[Documen
     copies = list(
         DocumentCopy.objects.select_for_update().filter(document=document, state=CopyState.HELD, recalled_at__isnull=True)
     )
+    if not copies:
+        raise InvalidTransition(_("No copy of this document is held outside the archive: there is nothing to recall."))
     for copy in copies:
         copy.recalled_at = now
         copy.save(update_fields=["recalled_at"])
@@ -266,7 +289,9 @@ def copy_return(*, copy: DocumentCopy, actor: User, note: str = "") -> DocumentC
     copy.holder = None
     copy.save(update_fields=["state", "returned_at", "holder"])
     CopyCustody.objects.create(copy=copy, movement=CopyMovement.RETURN, from_user=previous, by=actor, note=note.strip())
-    if copy.grant_id:
+    # A grant that another held copy still rests on stays live until that copy is back too.
+    still_holds = DocumentCopy.objects.filter(grant_id=copy.grant_id, state=CopyState.HELD).exists()
+    if copy.grant_id and previous is not None and copy.grant.user_id == previous.pk and not still_holds:
         grant_end(grant=copy.grant, actor=actor, reason=_("Copy %(n)s returned") % {"n": copy.number})
     audit.record(
         action=AuditAction.COPY_RETURN,
