@@ -1,0 +1,485 @@
+"""Benchmarks: how long the printed forms (and the register list) take on this machine.
+
+    manage.py bench [--runs 5] [--only forms,lists] [--list-sizes 1000,10000] [--keepdb]
+
+``make bench`` runs it on a throwaway PostgreSQL cluster (scripts/with-postgres.sh). Even there the
+command never writes into the database it is configured with: it creates a database of its own
+beside it (``bench_<name>``), migrates it (the audit triggers come from the migrations), makes its
+units, people and documents through the services, measures, and drops it again. With ``--keepdb``
+the bench database is kept and reused the next time; the setup finds what it made before and only
+adds what is missing, so running it twice changes nothing that matters.
+
+Speed is reported, not tested: a missed target is printed as MISSED and the exit code stays 0.
+
+To add a benchmark, write ``def bench_something(ctx: BenchContext) -> Section`` and append it to
+``BENCHMARKS``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from classification import DeclassKind, Level, TransitMethod
+from registry import pdf
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One measured thing: median seconds over ``runs`` timed runs (after one warm-up)."""
+
+    name: str
+    median: float
+    runs: int
+    detail: str = ""
+    pages: int | None = None
+    target: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.target if self.target else None
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return ""
+        return "ok" if self.median <= self.target else "MISSED"
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # A custom table (header, rows of cells) for benchmarks whose shape is not one Row per line.
+    table: tuple[list[str], list[list[str]]] | None = None
+
+
+@dataclass
+class BenchContext:
+    runs: int
+    out: Callable[[str], None]
+    options: dict
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, object]:
+    """One warm-up call, then the median of ``runs`` timed calls; returns (median, last result)."""
+    result = fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), result
+
+
+# --- the bench office, found or made (idempotent) -----------------------------------------------
+
+BENCH_MARK = "BENCH"  # sender_ref of the bench's documents, so a second run finds them
+FORM_COPIES = 500
+READERS = 100  # copies 1..100 go to people by approved distribution, the rest are reproductions
+DAY_DISPATCHES = 20
+
+
+@dataclass
+class Office:
+    sec: object
+    conf: object
+    clerk: object
+    supervisor: object
+    handler: object
+    ethics: object
+
+
+def _unit(code: str, name: str, parent=None):
+    from registry.models import Unit
+
+    unit, _ = Unit.objects.get_or_create(code=code, defaults={"name": name, "parent": parent})
+    return unit
+
+
+def _person(username: str, full_name: str, unit, *roles):
+    from registry.models import User
+
+    person, created = User.objects.get_or_create(
+        username=username, defaults={"full_name": full_name, "unit": unit, "clearance": Level.TOP_SECRET}
+    )
+    if created:
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+        for role in roles:
+            group, _ = Group.objects.get_or_create(name=str(role))
+            person.groups.add(group)
+        person.__dict__.pop("role_names", None)
+    return person
+
+
+def office() -> Office:
+    from registry.roles import Role
+
+    sec = _unit("BENCH-SEC", "效能測試秘書處")
+    conf = _unit("BENCH-CONF", "效能測試機要科", sec)
+    return Office(
+        sec=sec,
+        conf=conf,
+        clerk=_person("bench-clerk", "測試收發", sec, Role.CLERK),
+        supervisor=_person("bench-supervisor", "測試主管", sec, Role.SUPERVISOR),
+        handler=_person("bench-handler", "測試承辦", conf, Role.HANDLER),
+        ethics=_person("bench-ethics", "測試政風", _unit("BENCH-ETH", "效能測試政風室"), Role.ETHICS),
+    )
+
+
+def _register(o: Office, *, subject: str, level: Level, tag: str, walk: bool):
+    from registry.services import documents as svc
+
+    document = svc.document_register(
+        actor=o.clerk,
+        direction="in",
+        subject=subject,
+        level=level,
+        original_agency="國防部",
+        approving_official="王部長",
+        approval_date=timezone.localdate() - timedelta(days=30),
+        protection_years=5,
+        declass_kind=DeclassKind.EVENT,
+        declass_event="演習結束",
+        sender="國防部",
+        sender_ref=f"{BENCH_MARK}-{tag}",
+        authorization_ref="國密授字第1150000001號",
+        authorization_by="國防部",
+        pages=12,
+        attachments=2,
+        attachment_note="演習地圖、通訊名冊",
+    )
+    if walk:
+        document = svc.document_open(document=document, actor=o.supervisor, instruction="請機要科辦理", handling_unit=o.conf)
+        document = svc.document_route(document=document, actor=o.clerk, handler=o.handler)
+        document = svc.document_sign_for(document=document, actor=o.handler)
+        document = svc.document_begin_handling(document=document, actor=o.handler)
+    return document
+
+
+def form_document(o: Office, out):
+    """The 極機密 document the forms print: 500 numbered copies, a dispatch, a day of dispatches."""
+    from registry.models import Dispatch, Document, DocumentCopy
+    from registry.roles import Role
+    from registry.services import distribution as dist
+
+    document = Document.objects.filter(sender_ref=f"{BENCH_MARK}-forms").first()
+    if document is None:
+        document = _register(o, subject="全市防災應變演習計畫（效能測試）", level=Level.SECRET, tag="forms", walk=True)
+    have = DocumentCopy.objects.filter(document=document).count()
+    if have < FORM_COPIES:
+        started = time.perf_counter()
+        readers = [
+            _person(f"bench-reader-{n:03d}", f"測試讀者{n:03d}", o.conf, Role.HANDLER) for n in range(1, READERS + 1)
+        ]
+        holding = set(DocumentCopy.objects.filter(document=document).values_list("holder_id", flat=True))
+        pending = [r for r in readers if r.pk not in holding][: FORM_COPIES - have]
+        if pending:
+            request = dist.distribution_request(document=document, actor=o.handler, recipients=pending, reason="演習協辦")
+            for recipient in request.recipients.order_by("pk"):
+                dist.distribution_decide(recipient=recipient, actor=o.supervisor, approve=True, reason="准")
+        for _ in range(FORM_COPIES - DocumentCopy.objects.filter(document=document).count()):
+            request = dist.reproduction_request(document=document, actor=o.handler, kind="copy", reason="演習現場使用")
+            dist.reproduction_decide(request=request, actor=o.supervisor, approve=True, reason="准")
+        out(f"  made {FORM_COPIES - have} numbered copies through the services in {time.perf_counter() - started:.1f} s")
+    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Dispatch.objects.filter(document=document, dispatched_at__gte=start_of_day).count()
+    for n in range(today, DAY_DISPATCHES):
+        method = (TransitMethod.BY_HAND, TransitMethod.DOUBLE_REGISTERED, TransitMethod.COURIER)[n % 3]
+        _dispatch(o, document, n, method)
+    return Document.objects.get(pk=document.pk)
+
+
+def _dispatch(o: Office, document, n: int, method: TransitMethod):
+    from registry.services.dispatch import dispatch_record
+
+    return dispatch_record(
+        document=document,
+        actor=o.clerk,
+        recipient=f"臺中市政府第{n + 1}局",
+        address=f"407 臺中市西屯區臺灣大道三段{n + 1}號",
+        method=method,
+        registered_no=f"台中郵局 {100000 + n}" if method == TransitMethod.DOUBLE_REGISTERED else "",
+        carrier="測試承辦" if method == TransitMethod.BY_HAND else "",
+    )
+
+
+# --- benchmarks -------------------------------------------------------------------------------
+
+
+class _FontToolsWatch(logging.Handler):
+    """Counts WeasyPrint's 'Using fontTools instead of HarfBuzz-Subset' warnings."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.fonttools = 0
+
+    def emit(self, record):
+        if "fontTools" in record.getMessage():
+            self.fonttools += 1
+
+
+def bench_forms(ctx: BenchContext) -> Section:
+    """Each printed form, rendered the way its view renders it (context + WeasyPrint), no HTTP."""
+    from pypdf import PdfReader
+
+    from registry.models import Dispatch, DocumentCopy
+
+    o = office()
+    document = form_document(o, ctx.out)
+    copy = DocumentCopy.objects.get(document=document, number=FORM_COPIES)
+    dispatch = Dispatch.objects.filter(document=document).select_related("document", "copy").order_by("pk").first()
+    today = timezone.localdate()
+
+    def day_list():
+        from registry.views.printing import day_dispatches
+
+        return pdf.dispatch_list_context(today, day_dispatches(o.clerk, today), printed_by=o.clerk)
+
+    forms = [
+        ("cover_sheet", "one page", lambda: pdf.cover_sheet_context(document, copy=copy, printed_by=o.handler), 0.3),
+        (
+            "distribution_register",
+            f"{FORM_COPIES} rows",
+            lambda: pdf.distribution_register_context(document, printed_by=o.handler),
+            3.0,
+        ),
+        ("envelope_inner", "DL label", lambda: pdf.inner_envelope_context(dispatch, printed_by=o.clerk), None),
+        ("envelope_outer", "DL label", lambda: pdf.outer_envelope_context(dispatch), None),
+        ("dispatch_list", f"{DAY_DISPATCHES} rows", day_list, None),
+    ]
+    watch = _FontToolsWatch()
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(watch)
+    section = Section("Printed forms (context + WeasyPrint render, no HTTP)")
+    try:
+        for name, detail, make_context, target in forms:
+            template = pdf.TEMPLATES[name]
+            median, content = timed(
+                lambda template=template, make_context=make_context: pdf.render_pdf(template, make_context()), ctx.runs
+            )
+            pages = len(PdfReader(io.BytesIO(content)).pages)
+            section.rows.append(Row(name, median, ctx.runs, detail=detail, pages=pages, target=target))
+    finally:
+        weasy_logger.removeHandler(watch)
+    hb = pdf.harfbuzz_subsetting()
+    used = "yes" if hb and not watch.fonttools else "NO (fontTools fallback)"
+    section.notes.append(
+        f"HarfBuzz font subsetting: {used}"
+        + (f"; WeasyPrint logged {watch.fonttools} fontTools fallback(s)" if watch.fonttools else "")
+    )
+    return section
+
+
+def bench_lists(ctx: BenchContext) -> Section:
+    """register_for(user): one page of 25 rows (and its count), at growing numbers of documents."""
+    from registry.models import Document
+    from registry.models.documents import GrantBasis
+    from registry.policies import register_for
+    from registry.services.grants import grant_create
+
+    sizes = ctx.options["list_sizes"]
+    o = office()
+    people = [("clerk (unit scope)", o.clerk), ("handler (need-to-know, 10%)", o.handler), ("ethics (all, masked)", o.ethics)]
+    results: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in people}
+    section = Section("Register list: register_for(user) newest first — page of 25 rows, and the count")
+    for size in sizes:
+        have = Document.objects.filter(sender_ref__startswith=f"{BENCH_MARK}-list-").count()
+        if have < size:
+            started = time.perf_counter()
+            for n in range(have, size):
+                with transaction.atomic():
+                    document = _register(
+                        o, subject=f"清單效能測試文件{n:05d}", level=(Level.CONFIDENTIAL, Level.OFFICIAL_SECRET)[n % 2],
+                        tag=f"list-{n:05d}", walk=False,
+                    )
+                    if n % 10 == 0:
+                        grant_create(
+                            document=document, user=o.handler, basis=GrantBasis.OTHER, reason="效能測試", granted_by=o.supervisor
+                        )
+            ctx.out(f"  registered {size - have} documents through the services in {time.perf_counter() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        for label, person in people:
+            person.__dict__.pop("role_names", None)
+
+            # The queryset is built inside the timing, as a request would (unit tree included).
+            def newest_first(person=person):
+                return register_for(person).order_by("-registered_at", "-pk")
+
+            page_s, rows = timed(lambda: list(newest_first()[:25]), ctx.runs)
+            count_s, total = timed(lambda: newest_first().count(), ctx.runs)
+            results[label].append((page_s, count_s))
+            if len(rows) != min(25, total):
+                raise CommandError(f"the register page of {label} is wrong: {len(rows)} rows of {total}")
+    header = ["person", "query"] + [f"{size:,} docs (s)" for size in sizes]
+    if len(sizes) > 1:
+        header.append(f"ratio {sizes[-1]:,}/{sizes[0]:,}")
+    table = []
+    for label, _ in people:
+        for i, query in enumerate(("page of 25", "count")):
+            times = [pair[i] for pair in results[label]]
+            cells = [label if i == 0 else "", query] + [f"{t:.4f}" for t in times]
+            if len(sizes) > 1:
+                cells.append(f"{times[-1] / times[0]:.1f}×")
+            table.append(cells)
+    section.table = (header, table)
+    section.notes.append(
+        f"documents counted in the bench database (bench documents only): sizes {', '.join(map(str, sizes))}; "
+        f"median of {ctx.runs} runs after one warm-up"
+    )
+    return section
+
+
+BENCHMARKS: list[tuple[str, Callable[[BenchContext], Section]]] = [
+    ("forms", bench_forms),
+    ("lists", bench_lists),
+]
+
+
+# --- machine and output -------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        out = []
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - _width(cell))
+            out.append(pad + cell if i in right else cell + pad)
+        return "  ".join(out).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class Command(BaseCommand):
+    help = "Time the printed forms and the register list on a throwaway database of the bench's own."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=5, help="timed runs per item, after one warm-up (default 5)")
+        parser.add_argument(
+            "--only", default="", help=f"comma-separated benchmarks to run: {', '.join(n for n, _ in BENCHMARKS)}"
+        )
+        parser.add_argument(
+            "--list-sizes",
+            default="1000,10000",
+            help="document counts at which the register list is timed (default 1000,10000)",
+        )
+        parser.add_argument(
+            "--keepdb", action="store_true", help="keep the bench database afterwards and reuse it next time"
+        )
+
+    def handle(self, *args, runs, only, list_sizes, keepdb, **options):
+        if runs < 1:
+            raise CommandError("--runs must be at least 1")
+        try:
+            sizes = sorted({int(s) for s in list_sizes.split(",") if s.strip()})
+        except ValueError:
+            raise CommandError("--list-sizes takes whole numbers, e.g. 1000,10000") from None
+        wanted = [n.strip() for n in only.split(",") if n.strip()]
+        unknown = set(wanted) - {n for n, _ in BENCHMARKS}
+        if unknown:
+            raise CommandError(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+        benches = [(n, fn) for n, fn in BENCHMARKS if not wanted or n in wanted]
+
+        out = self.stdout.write
+        old_name = connection.settings_dict["NAME"]
+        bench_name = f"bench_{os.path.basename(str(old_name)) or 'registry'}"
+        if connection.vendor == "sqlite":
+            bench_name = ""  # SQLite: Django's in-memory test database
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = bench_name or None
+        out(f"Creating the bench database {bench_name or '(in memory)'} beside {old_name} and migrating it…")
+        try:
+            # create_test_db() migrates it with call_command("migrate"): the audit triggers included.
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keepdb)
+        except Exception as exc:
+            raise CommandError(
+                f"cannot create the bench database next to {old_name!r} ({exc}); the bench needs a database "
+                "user that may CREATE DATABASE — run it through scripts/with-postgres.sh (make bench)"
+            ) from exc
+        try:
+            self._run(benches, BenchContext(runs=runs, out=out, options={"list_sizes": sizes}))
+        finally:
+            if keepdb:
+                out(f"Kept the bench database {bench_name}.")
+            else:
+                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+
+    def _run(self, benches, ctx: BenchContext) -> None:
+        out = ctx.out
+        cores = os.cpu_count() or 0
+        try:
+            usable = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            usable = cores
+        out("")
+        out(f"Machine: {cpu_model()}, {cores} cores ({usable} usable), Python {platform.python_version()}, "
+            f"{connection.vendor} {connection.cursor().connection.server_version if connection.vendor == 'postgresql' else ''}".rstrip())
+        import weasyprint
+
+        out(f"WeasyPrint {weasyprint.__version__}; HarfBuzz subsetting available: "
+            f"{'yes' if pdf.harfbuzz_subsetting() else 'NO — fontTools fallback, expect seconds per page'}")
+        for name, fn in benches:
+            out("")
+            out(f"[{name}] setting up…")
+            section = fn(ctx)
+            out(f"== {section.title} ==")
+            if section.rows:
+                header = ["form", "what", "pages", "median s", "target s", "ratio", ""]
+                rows = [
+                    [
+                        r.name,
+                        r.detail,
+                        "" if r.pages is None else str(r.pages),
+                        f"{r.median:.3f}",
+                        "" if r.target is None else f"< {r.target:g}",
+                        "" if r.ratio is None else f"{r.ratio:.2f}",
+                        r.verdict,
+                    ]
+                    for r in section.rows
+                ]
+                for line in _table(header, rows, right={2, 3, 4, 5}):
+                    out(line)
+            if section.table:
+                header, rows = section.table
+                for line in _table(header, rows, right=set(range(2, len(header)))):
+                    out(line)
+            for note in section.notes:
+                out(f"  {note}")
+        out("")
+        out(f"Median of {ctx.runs} timed runs after one warm-up. Speed is reported, not tested: exit code 0.")

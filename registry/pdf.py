@@ -1,0 +1,286 @@
+"""Printed forms: Django templates under ``templates/pdf/`` rendered to PDF by WeasyPrint.
+
+The fonts are the system's Noto CJK TC faces, named in the templates' CSS ("Noto Sans CJK TC",
+"Noto Serif CJK TC") and found through fontconfig; every template is ``<html lang="zh-Hant-TW">``
+so that Traditional glyph forms are chosen. A missing glyph fails silently in a PDF, which is why
+the tests extract the printed text instead of trusting the picture.
+
+WeasyPrint subsets the embedded fonts with HarfBuzz when ``libharfbuzz-subset0`` is installed and
+falls back to fontTools otherwise, which is some fifty times slower on a CJK font (a one-page cover
+sheet: 5.8 s instead of 0.12 s). ``harfbuzz_subsetting()`` tells which one this machine uses, and
+the first render warns once in the log when it is the slow one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from classification import Level, TransitMethod, format_roc, format_roc_short
+
+logger = logging.getLogger(__name__)
+
+_warned = False
+_warn_lock = threading.Lock()
+
+# WeasyPrint needs HarfBuzz >= 4.1.0 for its own subsetting path (see weasyprint/pdf/fonts.py).
+_MIN_HARFBUZZ = (4, 1, 0)
+
+
+@lru_cache(maxsize=1)
+def harfbuzz_subsetting() -> bool:
+    """Whether WeasyPrint will subset fonts with HarfBuzz (fast) rather than fontTools (slow).
+
+    Mirrors WeasyPrint's own test: the libharfbuzz-subset library loaded, and HarfBuzz new enough.
+    """
+    try:
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except Exception:  # pragma: no cover - WeasyPrint's private layout moved
+        logger.debug("cannot inspect WeasyPrint's HarfBuzz bindings", exc_info=True)
+        return False
+    if not harfbuzz_subset:
+        return False
+    try:
+        return bool(harfbuzz.hb_version_atleast(*_MIN_HARFBUZZ))
+    except (AttributeError, TypeError):  # pragma: no cover - a HarfBuzz without the function
+        return False
+
+
+def _warn_once_without_harfbuzz() -> None:
+    global _warned
+    if _warned:
+        return
+    with _warn_lock:
+        if _warned:
+            return
+        _warned = True
+        if not harfbuzz_subsetting():
+            logger.warning(
+                "HarfBuzz subsetting (libharfbuzz-subset0, HarfBuzz >= %s) is not available: "
+                "WeasyPrint falls back to fontTools and each PDF with Chinese text takes seconds. "
+                "Install the Debian package libharfbuzz-subset0.",
+                ".".join(map(str, _MIN_HARFBUZZ)),
+            )
+
+
+def base_url() -> str:
+    """The project directory as a file URL, so ``static/...`` in a template resolves locally."""
+    return settings.BASE_DIR.resolve().as_uri() + "/"
+
+
+def check_resource_url(url: str) -> None:
+    """Refuse every resource but ``data:`` and files under ``static/`` (ValueError).
+
+    The offices' networks are closed and a form must never reach out, nor read a file of the
+    server (``file:///etc/...``) because of a mistake in a template. WeasyPrint logs the refusal
+    and goes on without the resource.
+    """
+    from urllib.parse import unquote, urlsplit
+    from urllib.request import url2pathname
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return
+    if scheme == "file" and parts.netloc in ("", "localhost"):
+        static = (settings.BASE_DIR / "static").resolve()
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if path.is_relative_to(static):
+            return
+    raise ValueError(f"printed forms load only data: URLs and files under static/, not {url[:200]!r}")
+
+
+def _url_fetcher():
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # pragma: no cover - WeasyPrint < 66 takes a plain function
+        from weasyprint import default_url_fetcher
+
+        def fetch(url, *args, **kwargs):
+            check_resource_url(url)
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            check_resource_url(url)
+            return super().fetch(url, headers)
+
+    return LocalOnly(allowed_protocols=("file", "data"))
+
+
+def render_html(template_name: str, context: dict) -> str:
+    """The form's HTML, as WeasyPrint will see it (for debugging and for tests)."""
+    return render_to_string(template_name, context)
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``templates/<template_name>`` with ``context`` to PDF bytes.
+
+    No request is passed, so no context processor runs: a form shows what its view gives it.
+    """
+    # Imported late: WeasyPrint loads Pango and HarfBuzz through cffi.
+    from weasyprint import HTML
+
+    _warn_once_without_harfbuzz()
+    html = render_html(template_name, context)
+    return HTML(string=html, base_url=base_url(), encoding="utf-8", url_fetcher=_url_fetcher()).write_pdf()
+
+
+# --- The forms ------------------------------------------------------------------------------
+# Each builder gathers what its template shows, in as few queries as the form allows, and leaves
+# access checks and auditing to the caller (registry.views.printing): the benchmark renders the
+# very same contexts.
+
+TEMPLATES = {
+    "cover_sheet": "pdf/cover_sheet.html",
+    "distribution_register": "pdf/distribution_register.html",
+    "envelope_inner": "pdf/envelope_inner.html",
+    "envelope_outer": "pdf/envelope_outer.html",
+    "dispatch_list": "pdf/dispatch_list.html",
+}
+
+_CN_NUMERALS = "一二三四五六七八九十"
+
+
+def roc_date(value) -> str:
+    """「115年11月22日」 for a date or an aware datetime (in Taipei time); "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return format_roc(value)
+
+
+def roc_stamp(value) -> str:
+    """「115/11/22 14:05」 for an aware datetime in Taipei time, the form tables use; "" for None."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{format_roc_short(local.date())} {local:%H:%M}"
+
+
+def _printing(printed_by) -> dict:
+    return {
+        "agency_name": settings.REGISTRY_AGENCY_NAME,
+        "printed_at": roc_stamp(timezone.now()),
+        "printed_by": getattr(printed_by, "display_name", "") if printed_by is not None else "",
+    }
+
+
+def _numbered(items: list[str]) -> list[str]:
+    return [f"{_CN_NUMERALS[i]}、{text}" if i < len(_CN_NUMERALS) else text for i, text in enumerate(items)]
+
+
+def cover_sheet_context(document, *, copy=None, printed_by=None) -> dict:
+    """機密文件封面 of the document, or of one of its numbered copies."""
+    from registry.models import DocumentCopy
+
+    rule = document.level_enum.rule
+    notices = ["本封面應隨文件保管；非經核准，不得複製、公布或提供他人知悉。"]
+    if copy is not None and copy.is_reproduction:
+        notices.append("本件為複製物，與原件同一密等及保密期限或解密條件（國家機密保護法第18條）。")
+    if not rule.may_be_copied:
+        notices.append(f"{rule.label}文件不得複製（國家機密保護法第15條）。")
+    return {
+        "doc": document,
+        "copy": copy,
+        "copies_total": DocumentCopy.objects.filter(document=document).count(),
+        "approval_date_roc": roc_date(document.approval_date),
+        "may_be_copied": rule.may_be_copied,
+        "notices": _numbered(notices),
+        **_printing(printed_by),
+    }
+
+
+def distribution_register_context(document, *, printed_by=None) -> dict:
+    """分發登記表: every numbered copy of the document, one query for the copies and their holders
+    and one for the people who returned the copies no one holds any more."""
+    from django.db.models import OuterRef, Subquery
+
+    from registry.models import CopyCustody, CopyMovement, CopyState, DocumentCopy, User
+
+    returned_by = CopyCustody.objects.filter(copy_id=OuterRef("pk"), movement=CopyMovement.RETURN).order_by("-at", "-pk")
+    copies = list(
+        DocumentCopy.objects.filter(document=document)
+        .select_related("holder__unit")
+        .annotate(returned_from_id=Subquery(returned_by.values("from_user_id")[:1]))
+        .order_by("number")
+    )
+    former_ids = {c.returned_from_id for c in copies if c.holder_id is None and c.returned_from_id}
+    former = {u.pk: u for u in User.objects.filter(pk__in=former_ids).select_related("unit")} if former_ids else {}
+    rows, held, outstanding, reproductions = [], 0, 0, 0
+    for c in copies:
+        person = c.holder if c.holder_id else former.get(c.returned_from_id)
+        reproductions += bool(c.is_reproduction)
+        if c.state == CopyState.HELD:
+            held += 1
+            outstanding += c.recalled_at is not None
+        rows.append(
+            {
+                "number": c.number,
+                "is_reproduction": c.is_reproduction,
+                "holder": person.display_name if person else "",
+                "unit": person.unit.name if person and person.unit_id else "",
+                "issued": roc_stamp(c.issued_at),
+                "signed": roc_stamp(c.signed_at),
+                "recalled": roc_stamp(c.recalled_at),
+                "returned": roc_stamp(c.returned_at),
+            }
+        )
+    summary = {
+        "total": len(rows),
+        "held": held,
+        "outstanding": outstanding,
+        "returned": len(rows) - held,
+        "reproductions": reproductions,
+    }
+    return {"doc": document, "rows": rows, "summary": summary, **_printing(printed_by)}
+
+
+def inner_envelope_context(dispatch, *, printed_by=None) -> dict:
+    """內封 label of one dispatch: level, registration number, recipient, copy number."""
+    return {"doc": dispatch.document, "dispatch": dispatch, "copy": dispatch.copy, **_printing(printed_by)}
+
+
+def outer_envelope_context(dispatch, *, printed_by=None) -> dict:
+    """外封 label: the recipient and the address, and nothing else reaches the template — no
+    document, so no level, number or subject can be printed on it by mistake."""
+    return {"recipient": dispatch.recipient, "address": dispatch.address}
+
+
+def dispatch_list_context(day, dispatches, *, printed_by=None) -> dict:
+    """封發清單 of one day: ``dispatches`` already restricted to what the clerk's register reaches,
+    with their documents selected. Handling metadata only: no subject."""
+    rows, highest = [], None
+    for d in dispatches:
+        level = Level(d.document.level)
+        highest = level if highest is None or level > highest else highest
+        try:
+            method = TransitMethod(d.method).label
+        except ValueError:
+            method = d.method
+        rows.append(
+            {
+                "number": d.document.number,
+                "level_label": level.label,
+                "level_colour": level.rule.colour,
+                "recipient": d.recipient,
+                "method": method,
+                "registered_no": d.registered_no,
+                "carrier": d.carrier,
+                "copy_number": d.copy.number if d.copy_id else None,
+                "time": f"{timezone.localtime(d.dispatched_at):%H:%M}",
+                "dispatched_by": d.dispatched_by.display_name,
+            }
+        )
+    return {"day_roc": roc_date(day), "rows": rows, "highest": highest, **_printing(printed_by)}
+

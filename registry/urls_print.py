@@ -1,0 +1,15 @@
+"""Printed forms, under /print/ (config/urls.py includes this module with the "print" namespace)."""
+
+from django.urls import path
+
+from registry.views import printing
+
+app_name = "print"
+urlpatterns = [
+    path("documents/<int:pk>/cover.pdf", printing.cover_sheet, name="cover_sheet"),
+    path("documents/<int:pk>/distribution.pdf", printing.distribution_register, name="distribution_register"),
+    path("dispatches/<int:pk>/inner.pdf", printing.envelope_inner, name="envelope_inner"),
+    path("dispatches/<int:pk>/outer.pdf", printing.envelope_outer, name="envelope_outer"),
+    # <str:day>, not a date pattern: a malformed day gets a 400 that says what is expected.
+    path("dispatches/day/<str:day>.pdf", printing.dispatch_list, name="dispatch_list"),
+]

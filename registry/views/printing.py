@@ -1,0 +1,167 @@
+"""Printed forms (PDF): cover sheet, distribution register, envelopes, the day's dispatch list.
+
+Access: every form bound to a document loads it only through
+``registry.policies.visible_document_or_404(..., purpose="print")``, which audits a refusal and
+answers 404 — printing is for people with need-to-know. The day's dispatch list is for clerks and
+lists only dispatches of documents in their register (``register_for``), metadata only.
+Every print is itself an audit event (``AuditAction.PRINT``), written after the PDF was made and
+before it is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from registry import audit, pdf
+from registry.models import AuditAction, Dispatch, Document, DocumentCopy
+from registry.policies import register_for, visible_document_or_404
+from registry.roles import Role
+
+PURPOSE = "print"
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_COPY = re.compile(r"[0-9]{1,9}", re.ASCII)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    # ASCII only: the number's series character is written as the document's direction code.
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+def _file_stem(document: Document) -> str:
+    """115in000012 for 115收000012: the registration number in ASCII."""
+    return f"{document.reg_year}{document.direction}{document.reg_serial:06d}"
+
+
+def _bad_request(message: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _print_event(user, document: Document | None, **details) -> None:
+    audit.record(action=AuditAction.PRINT, actor=user, document=document, details=details)
+
+
+@login_required
+@require_GET
+def cover_sheet(request, pk: int):
+    """機密文件封面 of the document, or of its numbered copy ``?copy=<n>``."""
+    document = visible_document_or_404(request.user, pk, purpose=PURPOSE)
+    copy = None
+    raw = request.GET.get("copy")
+    if raw is not None and raw != "":
+        if not _COPY.fullmatch(raw.strip()):
+            return _bad_request(_("The copy number must be a whole number, such as ?copy=3."))
+        number = int(raw.strip())
+        copy = DocumentCopy.objects.filter(document=document, number=number).first()
+        if copy is None:
+            raise Http404(_("This document has no copy numbered %(n)d.") % {"n": number})
+    content = pdf.render_pdf(
+        pdf.TEMPLATES["cover_sheet"], pdf.cover_sheet_context(document, copy=copy, printed_by=request.user)
+    )
+    _print_event(request.user, document, form="cover_sheet", copy=copy.number if copy else None)
+    suffix = f"-copy{copy.number}" if copy else ""
+    return _pdf_response(content, f"cover-sheet-{_file_stem(document)}{suffix}.pdf")
+
+
+@login_required
+@require_GET
+def distribution_register(request, pk: int):
+    """分發登記表: the document's numbered copies and their custody."""
+    document = visible_document_or_404(request.user, pk, purpose=PURPOSE)
+    context = pdf.distribution_register_context(document, printed_by=request.user)
+    content = pdf.render_pdf(pdf.TEMPLATES["distribution_register"], context)
+    _print_event(request.user, document, form="distribution_register", copies=context["summary"]["total"])
+    return _pdf_response(content, f"distribution-register-{_file_stem(document)}.pdf")
+
+
+def _visible_dispatch(request, pk: int) -> Dispatch:
+    """The dispatch, through the one object check on its document (a missing dispatch is audited
+    and refused the same way as a document the person may not know)."""
+    document_id = Dispatch.objects.filter(pk=pk).values_list("document_id", flat=True).first()
+    document = visible_document_or_404(request.user, document_id, purpose=PURPOSE)
+    dispatch = Dispatch.objects.select_related("copy").get(pk=pk)
+    dispatch.document = document
+    return dispatch
+
+
+@login_required
+@require_GET
+def envelope_inner(request, pk: int):
+    """內封 label: level at the top right, 密封章 area, recipient, registration number."""
+    dispatch = _visible_dispatch(request, pk)
+    content = pdf.render_pdf(pdf.TEMPLATES["envelope_inner"], pdf.inner_envelope_context(dispatch, printed_by=request.user))
+    _print_event(request.user, dispatch.document, form="envelope_inner", dispatch=dispatch.pk)
+    return _pdf_response(content, f"envelope-inner-{dispatch.pk}.pdf")
+
+
+@login_required
+@require_GET
+def envelope_outer(request, pk: int):
+    """外封 label: recipient and address only, no level and no hint of content."""
+    dispatch = _visible_dispatch(request, pk)
+    content = pdf.render_pdf(pdf.TEMPLATES["envelope_outer"], pdf.outer_envelope_context(dispatch))
+    _print_event(request.user, dispatch.document, form="envelope_outer", dispatch=dispatch.pk)
+    return _pdf_response(content, f"envelope-outer-{dispatch.pk}.pdf")
+
+
+def _parse_day(text: str) -> date | None:
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def day_dispatches(user, day: date) -> list[Dispatch]:
+    """The dispatches of one day (Taipei time) whose documents are in the person's register."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
+    return list(
+        Dispatch.objects.filter(
+            dispatched_at__gte=start,
+            dispatched_at__lt=end,
+            document_id__in=register_for(user).values("pk"),
+        )
+        .select_related("document", "copy", "dispatched_by")
+        .order_by("dispatched_at", "pk")
+    )
+
+
+@login_required
+@require_GET
+def dispatch_list(request, day: str):
+    """封發清單 of one day (Taipei time) for a clerk: the dispatches their register reaches."""
+    user = request.user
+    if not user.has_role(Role.CLERK):
+        audit.record(
+            action=AuditAction.ACCESS_DENIED,
+            actor=user,
+            details={"purpose": PURPOSE, "form": "dispatch_list", "day": day[:20]},
+        )
+        raise PermissionDenied(_("Only a clerk prints the day's dispatch list."))
+    when = _parse_day(day)
+    if when is None or when.year < 1912:
+        return _bad_request(_("Give the day as YYYY-MM-DD, e.g. 2026-11-22 (a real calendar date)."))
+    dispatches = day_dispatches(user, when)
+    content = pdf.render_pdf(pdf.TEMPLATES["dispatch_list"], pdf.dispatch_list_context(when, dispatches, printed_by=user))
+    _print_event(
+        user,
+        None,
+        form="dispatch_list",
+        day=when.isoformat(),
+        dispatches=[d.pk for d in dispatches],
+        documents=sorted({d.document_id for d in dispatches}),
+    )
+    return _pdf_response(content, f"dispatch-list-{when.isoformat()}.pdf")
