@@ -122,7 +122,7 @@ def test_a_copy_is_not_passed_to_someone_without_need_to_know(document, colleagu
     with pytest.raises(NotPermitted) as refusal:
         copy_pass(copy=copy, actor=colleague_a, to_user=colleague_b)
 
-    assert "need-to-know" in str(refusal.value.message)
+    assert "未經核准知悉" in str(refusal.value.message)
     copy.refresh_from_db()
     assert copy.holder == colleague_a
     assert counts(CopyCustody, NeedToKnowGrant) == before

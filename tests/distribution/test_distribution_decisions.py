@@ -113,8 +113,7 @@ def test_recipient_cleared_below_the_level_is_refused_at_request_and_nothing_is_
         distribution_request(document=document, actor=handler, recipients=[colleague_a, low_cleared], reason=REASON)
 
     message = str(refusal.value.message)
-    assert "clearance" in message and "密" in message and "機密" in message
-    assert "nobody may be given a classified document above their clearance" in message
+    assert "核定知悉等級" in message and "密" in message and "機密" in message
     assert low_cleared.display_name in message
     assert refusal.value.field_errors["recipients"] == [refusal.value.message]
     assert counts(DistributionRequest, DistributionRecipient) == before
@@ -145,7 +144,7 @@ def test_handler_who_does_not_know_the_document_may_not_ask(document, unaware_ha
     with pytest.raises(NotPermitted) as refusal:
         distribution_request(document=document, actor=unaware_handler, recipients=[colleague_a], reason=REASON)
 
-    assert "handler who knows this document" in str(refusal.value.message)
+    assert "限知悉此文書之承辦人" in str(refusal.value.message)
     assert counts(DistributionRequest, DistributionRecipient) == before
 
 
@@ -230,5 +229,5 @@ def test_supervisor_cleared_below_the_level_may_not_decide(in_handling, handler,
     with pytest.raises(NotPermitted) as refusal:
         distribution_decide(recipient=_recipient(request, colleague_a), actor=low_supervisor, approve=True, reason="准")
 
-    assert "clearance" in str(refusal.value.message)
+    assert "核定知悉等級" in str(refusal.value.message)
     assert _recipient(request, colleague_a).decision == Decision.PENDING

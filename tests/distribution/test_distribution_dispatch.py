@@ -98,7 +98,7 @@ def test_double_registered_mail_without_its_number_is_refused(register, send, le
     refusal = _refused(send, register(level), "double_registered", registered_no="  ")
 
     assert list(refusal.field_errors) == ["registered_no"]
-    assert "registered-mail number" in str(refusal.message)
+    assert "掛號號碼" in str(refusal.message)
 
 
 @pytest.mark.parametrize("level", [Level.SECRET, Level.CONFIDENTIAL, Level.OFFICIAL_SECRET])
