@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from registry import audit
 from registry.models import AuditAction, Document, User
+from registry.models.documents import need_to_know_q
 from registry.roles import Role
 
 
@@ -58,8 +59,9 @@ def register_scope(user: User) -> Q:
 
 def register_for(user: User):
     """The register a person may read: entries in scope plus what they know; ``known`` unmasks."""
-    visible = Document.objects.visible_to(user).values("pk")
-    return Document.objects.filter(register_scope(user) | Q(pk__in=visible)).with_need_to_know(user)
+    if not user.is_authenticated or not user.is_active:
+        return Document.objects.none()
+    return Document.objects.filter(register_scope(user) | need_to_know_q(user)).with_need_to_know(user)
 
 
 def may_read_trail(user: User, document: Document) -> bool:

@@ -51,7 +51,7 @@ class DocumentQuerySet(models.QuerySet):
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(Q(custodian_id=user.pk) | Exists(_live_permission(user)))
+        return self.filter(need_to_know_q(user))
 
     def with_need_to_know(self, user) -> DocumentQuerySet:
         """Annotate ``known`` (True where the person may know the document) for register views."""
@@ -59,10 +59,15 @@ class DocumentQuerySet(models.QuerySet):
             return self.annotate(known=models.Value(False))
         return self.annotate(
             known=models.ExpressionWrapper(
-                Q(custodian_id=user.pk) | Exists(_live_permission(user)),
+                need_to_know_q(user),
                 output_field=models.BooleanField(),
             )
         )
+
+
+def need_to_know_q(user) -> Q:
+    """The condition ``visible_to`` filters on, for combining with other conditions in one query."""
+    return Q(custodian_id=user.pk) | Exists(_live_permission(user))
 
 
 def _live_permission(user):
