@@ -54,6 +54,9 @@ def register_scope(user: User) -> Q:
         scope |= Q(responsible_unit_id__in=user.unit.descendant_ids())
     if user.has_role(Role.CLERK):
         scope |= Q(registered_by_id=user.pk)
+    if user.has_role(Role.HANDLER):
+        # A document routed to a handler waits on their list before they sign for it.
+        scope |= Q(routed_to_id=user.pk)
     return scope
 
 
