@@ -261,3 +261,180 @@ class AuditSearchForm(FilterForm):
     date_from = RocDateField(label=_("From"), required=False, help_text="")
     date_to = RocDateField(label=_("Until"), required=False, help_text="")
 
+
+
+# --- restricted distribution (限制分發), copying and dispatch -------------------------------------
+
+
+class DecisionChoice:
+    APPROVE = "approve"
+    REFUSE = "refuse"
+
+
+def _active_people():
+    return User.objects.filter(is_active=True).select_related("unit").order_by("unit__code", "full_name", "username")
+
+
+def _person_label(user) -> str:
+    unit = user.unit.name if user.unit_id else ""
+    return f"{user.display_name}（{unit}）" if unit else user.display_name
+
+
+def people_who_know(document: Document):
+    """Active people who may know the document now: its custodian and every live grant."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from registry.models import NeedToKnowGrant
+
+    live = NeedToKnowGrant.objects.filter(document=document, ended_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+    return _active_people().filter(Q(pk=document.custodian_id) | Q(pk__in=live.values("user_id")))
+
+
+def end_of_roc_day(day: date):
+    """The last moment of ``day`` in Taipei time: a grant "until 115年12月31日" lasts that whole day."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time.max).replace(tzinfo=ZoneInfo("Asia/Taipei"))
+
+
+class DistributionRequestForm(ActionForm):
+    """分發申請: the people who must know the document, and why."""
+
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Recipients"),
+        queryset=User.objects.none(),
+        help_text=_("Only active people cleared to the document's level are listed."),
+    )
+    reason = forms.CharField(label=_("Why they must know it"), max_length=300)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = _active_people().filter(clearance__gte=self.document.level)
+        if user is not None:
+            people = people.exclude(pk=user.pk)
+        field = self.fields["recipients"]
+        field.queryset = people
+        field.label_from_instance = _person_label
+        field.widget.attrs["size"] = "6"
+
+
+class DecideForm(ActionForm):
+    """A supervisor's decision: approve or refuse, with the reason (the service requires it)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(DecisionChoice.APPROVE, _("Approve")), (DecisionChoice.REFUSE, _("Refuse"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label=_("Reason for the decision"), max_length=300, required=False)
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == DecisionChoice.APPROVE
+
+
+class DistributionDecideForm(DecideForm):
+    """核准或不准 one recipient; an approval may end the need-to-know on a given day."""
+
+    until = RocDateField(
+        label=_("Need-to-know until"),
+        required=False,
+        help_text=_("Optional. ROC calendar, e.g. 115/12/31; the grant lasts to the end of that day."),
+    )
+
+    def clean_until(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data.get("until")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("The day lies in the past."), code="past")
+        return day
+
+    def expires_at(self):
+        day = self.cleaned_data.get("until")
+        return end_of_roc_day(day) if day else None
+
+
+class ReproductionRequestForm(ActionForm):
+    """複製或公佈申請."""
+
+    kind = forms.ChoiceField(label=_("Request"), choices=[])
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        from registry.models import ReproductionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ReproductionKind.choices
+
+
+class ReproductionDecideForm(DecideForm):
+    """核准或不准 a copying or publication request."""
+
+
+class GrantRevokeForm(ActionForm):
+    """撤銷知悉授權: the reason."""
+
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=300, required=False)
+
+
+class CopySignForForm(ActionForm):
+    """簽收副本: nothing to fill in."""
+
+
+class CopyPassForm(ActionForm):
+    """移交副本 to someone who already may know the document."""
+
+    to_user = forms.ModelChoiceField(label=_("Pass on to"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = people_who_know(self.document)
+        if user is not None:
+            people = people.exclude(pk=user.pk)
+        self.fields["to_user"].queryset = people
+        self.fields["to_user"].label_from_instance = _person_label
+
+
+class CopyRecallForm(ActionForm):
+    """通知收回 every copy held: the reason."""
+
+    reason = forms.CharField(label=_("Reason for the recall"), max_length=300, required=False)
+
+
+class CopyReturnForm(ActionForm):
+    """繳回: an optional note."""
+
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class DispatchForm(ActionForm):
+    """封發: double envelope, the method of transit, the registered-mail number or the carrier."""
+
+    recipient = forms.CharField(label=_("Recipient (受文者)"), max_length=120, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    method = forms.ChoiceField(label=_("Method of transit"), choices=[])
+    registered_no = forms.CharField(label=_("Registered-mail number"), max_length=40, required=False)
+    carrier = forms.CharField(label=_("Carried by"), max_length=60, required=False,
+                              help_text=_("The handler or designated person, when delivered by hand."))
+    inner_sealed = forms.BooleanField(label=_("Inner envelope sealed with the 密封章"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        from classification import TransitMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = TransitMethod.choices()
+
+
+class DispatchReceiptForm(ActionForm):
+    """回執: the date on it, who received it, and any discrepancy the recipient reported."""
+
+    received_on = RocDateField(label=_("Receipt date"))
+    receipt_by = forms.CharField(label=_("Received by"), max_length=60, required=False)
+    discrepancy = forms.CharField(label=_("Discrepancy"), max_length=300, required=False,
+                                  help_text=_("Empty when everything arrived as sent."))

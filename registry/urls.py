@@ -1,15 +1,15 @@
 from django.urls import path
 
-from registry.views import audit, dashboard, documents, register
+from registry.views import audit, dashboard, dispatch, distribution, documents, register
 
 app_name = "registry"
 
 urlpatterns = [
-    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("", dispatch.DashboardView.as_view(), name="dashboard"),
     path("register/", register.RegisterListView.as_view(), name="register"),
     path("documents/new/", documents.DocumentRegisterView.as_view(), name="document_register"),
-    path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document_detail"),
-    path("documents/<int:pk>/trail/", documents.DocumentTrailView.as_view(), name="document_trail"),
+    path("documents/<int:pk>/", distribution.DocumentDetailView.as_view(), name="document_detail"),
+    path("documents/<int:pk>/trail/", distribution.DocumentTrailView.as_view(), name="document_trail"),
     path("documents/<int:pk>/open/", documents.DocumentOpenView.as_view(), name="document_open"),
     path("documents/<int:pk>/route/", documents.DocumentRouteView.as_view(), name="document_route"),
     path("documents/<int:pk>/sign-for/", documents.DocumentSignForView.as_view(), name="document_sign_for"),
@@ -20,4 +20,38 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/cancel/", documents.DocumentCancelView.as_view(), name="document_cancel"),
     path("audit/", audit.AuditSearchView.as_view(), name="audit_search"),
+    # Restricted distribution (限制分發), numbered copies, copying and publication, grants.
+    path(
+        "documents/<int:pk>/distribution/request/",
+        distribution.DistributionRequestView.as_view(),
+        name="distribution_request",
+    ),
+    path(
+        "documents/<int:pk>/distribution/recipients/<int:item>/decide/",
+        distribution.DistributionDecideView.as_view(),
+        name="distribution_decide",
+    ),
+    path("documents/<int:pk>/copies/recall/", distribution.CopyRecallView.as_view(), name="copy_recall"),
+    path("documents/<int:pk>/copies/<int:item>/sign-for/", distribution.CopySignForView.as_view(), name="copy_sign_for"),
+    path("documents/<int:pk>/copies/<int:item>/pass/", distribution.CopyPassView.as_view(), name="copy_pass"),
+    path("documents/<int:pk>/copies/<int:item>/return/", distribution.CopyReturnView.as_view(), name="copy_return"),
+    path(
+        "documents/<int:pk>/reproduction/request/",
+        distribution.ReproductionRequestView.as_view(),
+        name="reproduction_request",
+    ),
+    path(
+        "documents/<int:pk>/reproduction/<int:item>/decide/",
+        distribution.ReproductionDecideView.as_view(),
+        name="reproduction_decide",
+    ),
+    path("documents/<int:pk>/grants/<int:item>/revoke/", distribution.GrantRevokeView.as_view(), name="grant_revoke"),
+    # Dispatch (封發) and receipts (回執).
+    path("documents/<int:pk>/dispatches/new/", dispatch.DispatchRecordView.as_view(), name="dispatch_record"),
+    path(
+        "documents/<int:pk>/dispatches/<int:item>/receipt/",
+        dispatch.DispatchReceiptView.as_view(),
+        name="dispatch_receipt",
+    ),
+    path("dispatches/", dispatch.DispatchListView.as_view(), name="dispatch_list"),
 ]
