@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import audit, dashboard, dispatch, distribution, documents, register
+from registry.views import audit, dispatch, distribution, documents, register
 
 app_name = "registry"
 

@@ -9,7 +9,12 @@ from django.views.generic import TemplateView
 
 from registry import policies
 from registry.forms import DispatchForm, DispatchReceiptForm
-from registry.models import Decision, Dispatch, DistributionRecipient, ReproductionRequest
+from registry.models import (
+    Decision,
+    Dispatch,
+    DistributionRecipient,
+    ReproductionRequest,
+)
 from registry.roles import Role
 from registry.services import dispatch as services
 from registry.views.base import RegistryView

@@ -19,7 +19,6 @@ from registry.models import (
     Decision,
     Dispatch,
     DispatchState,
-    DistributionRecipient,
     DistributionRequest,
     DocumentCopy,
     DocumentState,
