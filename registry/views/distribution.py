@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import audit, policies
+from registry import policies
 from registry.errors import NotPermitted, RegistryError
 from registry.forms import (
     CopyPassForm,
@@ -30,7 +30,6 @@ from registry.forms import (
     ReproductionRequestForm,
 )
 from registry.models import (
-    AuditAction,
     CopyState,
     Decision,
     Dispatch,
@@ -44,7 +43,6 @@ from registry.models import (
 from registry.roles import Role
 from registry.services import dispatch as dispatch_services
 from registry.services import distribution as services
-from registry.views import documents
 from registry.views.documents import NOT_FOUND, DocumentActionView, document_url
 
 
@@ -141,32 +139,6 @@ def distribution_context(request, document: Document, *, known: bool) -> dict:
         ],
     )
     return context
-
-
-class DocumentDetailView(documents.DocumentDetailView):
-    """The document page with its distribution, copies, copying, grants and dispatch sections."""
-
-    def get(self, request, pk):
-        document = policies.visible_document_or_404(request.user, pk, purpose="view")
-        audit.record(action=AuditAction.DOCUMENT_VIEW, actor=request.user, document=document, details={})
-        context = documents._page_context(request, document, known=True)
-        context.update(distribution_context(request, document, known=True))
-        return render(request, self.template_name, context)
-
-
-class DocumentTrailView(documents.DocumentTrailView):
-    """The trail page, with the dispatches and copies for the clerk who may not know the document."""
-
-    def get(self, request, pk):
-        document = Document.objects.filter(pk=pk).first()
-        if document is None or not policies.may_read_trail(request.user, document):
-            policies.record_denied(request.user, pk, purpose="trail")
-            raise Http404(NOT_FOUND)
-        audit.record(action=AuditAction.DOCUMENT_TRAIL_VIEW, actor=request.user, document=document, details={})
-        known = policies.can_know(request.user, document)
-        context = documents._page_context(request, document, known=known)
-        context.update(distribution_context(request, document, known=known))
-        return render(request, self.template_name, context)
 
 
 class RestrictedActionView(DocumentActionView):

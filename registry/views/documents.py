@@ -77,11 +77,16 @@ def _page_context(request, document: Document, *, known: bool) -> dict:
         for name, form_class in ACTION_FORMS.items()
         if name in offered
     ]
+    # The distribution, copies and dispatch sections live in their own module, which builds on
+    # this one; imported here to keep the dependency one-way at import time.
+    from registry.views.distribution import distribution_context
+
     return {
         "document": document,
         "known": known,
         "steps": selectors.document_steps(document),
         "action_forms": forms,
+        **distribution_context(request, document, known=known),
     }
 
 
