@@ -17,6 +17,7 @@ from django.db import transaction
 from classification import Level
 from registry.models import Document, Unit, User
 from registry.roles import Role
+from registry.services import distribution as distribution_services
 from registry.services import documents as doc_services
 
 DEMO_PASSWORD = os.environ.get("REGISTRY_DEMO_PASSWORD", "Demo-Registry-115")
@@ -163,3 +164,21 @@ class Command(BaseCommand):
         if state == "signed":
             return
         doc_services.document_begin_handling(document=document, actor=handler)
+        if level in (Level.CONFIDENTIAL, Level.OFFICIAL_SECRET):
+            self.distribute(document, handler, people)
+
+    def distribute(self, document, handler, people):
+        """One approved and one refused recipient, so the demo shows numbered copies."""
+        request = distribution_services.distribution_request(
+            document=document,
+            actor=handler,
+            recipients=[people["lawhandler"], people["handler2"] if handler != people["handler2"] else people["handler"]],
+            reason="會辦法制意見",
+        )
+        first, second = request.recipients.order_by("pk")
+        distribution_services.distribution_decide(
+            recipient=first, actor=people["supervisor"], approve=True, reason="業務必須知悉"
+        )
+        distribution_services.distribution_decide(
+            recipient=second, actor=people["supervisor"], approve=False, reason="非業務必須知悉"
+        )
