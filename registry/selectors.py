@@ -53,11 +53,8 @@ def dashboard_for(user: User) -> dict[str, QuerySet]:
         lists["to_route"] = register.filter(mine, state=DocumentState.OPENED)
         lists["recent"] = register.filter(mine)
     if user.has_role(Role.HANDLER):
-        # Routed documents are not known before the handler signs for them, so they are not in the
-        # register: the handler still has to see that they wait, with the subject masked.
-        lists["to_sign"] = Document.objects.filter(
-            routed_to_id=user.pk, state=DocumentState.ROUTED
-        ).with_need_to_know(user)
+        # A handler's register reaches what is routed to them, subject masked until they sign.
+        lists["to_sign"] = register.filter(routed_to_id=user.pk, state=DocumentState.ROUTED)
         lists["in_hand"] = register.filter(
             custodian_id=user.pk, state__in=[DocumentState.SIGNED, DocumentState.IN_HANDLING]
         )

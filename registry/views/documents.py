@@ -168,14 +168,9 @@ class DocumentActionView(RegistryView, View):
         return redirect(self.back(document))
 
     def may_see(self, document: Document) -> bool:
-        """Whether a refusal may be explained: the person knows the document, it is in their
-        register, or it waits on their dashboard (routed to them)."""
-        user = self.request.user
-        return (
-            document.routed_to_id == user.pk
-            or policies.can_know(user, document)
-            or policies.register_for(user).filter(pk=document.pk).exists()
-        )
+        """Whether a refusal may be explained: the document is in the person's register (which
+        includes everything they know and what is routed to them)."""
+        return policies.register_for(self.request.user).filter(pk=document.pk).exists()
 
     def refused(self, document: Document, error: RegistryError):
         if not self.may_see(document):
