@@ -10,6 +10,7 @@ from classification.declassification import (
     RuleViolation,
     check_protection,
 )
+from classification.party_access import RefusalGround
 from classification.levels import Level, LevelRule, clearance_permits
 from classification.roc import RocDateError, format_roc, format_roc_short, parse_roc, roc_year
 from classification.transit import TransitMethod, TransitRuleError, allowed_methods, check_method
@@ -20,6 +21,7 @@ __all__ = [
     "Level",
     "LevelRule",
     "Protection",
+    "RefusalGround",
     "RocDateError",
     "RuleViolation",
     "TransitMethod",

@@ -1,4 +1,13 @@
+from registry.models.archive import Loan, LoanState, StorageLocation, StorageZone
 from registry.models.audit import AuditAction, AuditEvent
+from registry.models.declassification import (
+    ClassificationDecision,
+    DecisionKind,
+    ReclassificationNotice,
+    ReviewOutcome,
+    ReviewRecord,
+)
+from registry.models.destruction import DestructionItem, DestructionList, DestructionMethod, DestructionState
 from registry.models.dispatch import Dispatch, DispatchState
 from registry.models.distribution import (
     CopyCustody,
@@ -20,9 +29,27 @@ from registry.models.documents import (
     NeedToKnowGrant,
     RegistrationCounter,
 )
+from registry.models.party_requests import ApplicantKind, OnSiteReading, PartyDecision, PartyRequest
 from registry.models.people import Unit, User
 
 __all__ = [
+    "Loan",
+    "LoanState",
+    "StorageLocation",
+    "StorageZone",
+    "ClassificationDecision",
+    "DecisionKind",
+    "ReclassificationNotice",
+    "ReviewOutcome",
+    "ReviewRecord",
+    "DestructionItem",
+    "DestructionList",
+    "DestructionMethod",
+    "DestructionState",
+    "ApplicantKind",
+    "OnSiteReading",
+    "PartyDecision",
+    "PartyRequest",
     "CopyCustody",
     "CopyMovement",
     "CopyState",

@@ -31,6 +31,10 @@ class DocumentState(models.TextChoices):
     ROUTED = "routed", _("routed (已分文)")
     SIGNED = "signed", _("signed for (已簽收)")
     IN_HANDLING = "handling", _("in handling (承辦中)")
+    TO_ARCHIVE = "to_archive", _("handed to the archive (送歸檔)")
+    ARCHIVED = "archived", _("archived (已歸檔)")
+    ON_LOAN = "on_loan", _("on loan (借調中)")
+    DESTROYED = "destroyed", _("destroyed (已銷毀)")
     CANCELLED = "cancelled", _("cancelled (已註銷登記)")
 
 
@@ -156,6 +160,26 @@ class Document(models.Model):
     received_on = models.DateField(_("received or issued on"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancellation"), max_length=200, blank=True)
 
+    # The document's later life: archive, declassification and review, destruction.
+    storage_location = models.ForeignKey(
+        "registry.StorageLocation",
+        verbose_name=_("storage location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    class_number = models.CharField(_("class number (分類號)"), max_length=40, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years; empty = permanent)"), null=True, blank=True
+    )
+    declass_due_on = models.DateField(_("declassification due on"), null=True, blank=True)
+    declass_event_met_on = models.DateField(_("declassifying event recorded on"), null=True, blank=True)
+    declassified_on = models.DateField(_("declassified on"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -171,10 +195,29 @@ class Document(models.Model):
             models.Index(fields=["registered_at"], name="document_registered_at"),
             models.Index(fields=["custodian"], name="document_custodian"),
             models.Index(fields=["level"], name="document_level"),
+            models.Index(
+                fields=["declass_due_on"], name="document_declass_due", condition=Q(declassified_on__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_level = instance.__dict__.get("level")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # A level changes only by a recorded decision (國家機密保護法第10條; DESIGN): the
+        # reclassification service is the one place that may set this flag.
+        stored = getattr(self, "_stored_level", None)
+        if self.pk and stored is not None and stored != self.level and not getattr(self, "_level_decision", False):
+            raise ValueError("a document's level changes only through a recorded reclassification decision")
+        super().save(*args, **kwargs)
+        self._stored_level = self.level
+        self._level_decision = False
 
     @property
     def number(self) -> str:

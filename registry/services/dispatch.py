@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from classification import TransitMethod, TransitRuleError, check_method
 from registry import audit
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
-from registry.models import AuditAction, Dispatch, DispatchState, Document, DocumentCopy, DocumentState, User
+from registry.models import (
+    AuditAction,
+    Dispatch,
+    DispatchState,
+    Document,
+    DocumentCopy,
+    DocumentState,
+    User,
+)
 from registry.roles import Role
 
 # Dispatch is for documents that exist in the registry and have not been cancelled.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from classification import DeclassKind, Level, Protection
 from classification.roc import roc_year
 from registry import audit
-from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.errors import NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
     Direction,
@@ -24,30 +24,8 @@ from registry.models import (
 )
 from registry.models.documents import SERIES_BY_DIRECTION, GrantBasis, StepKind
 from registry.roles import Role
+from registry.services.checks import locked, require_role, require_state
 from registry.services.grants import check_clearance, grant_create
-
-
-def _require_role(actor: User, role: Role, doing: str) -> None:
-    if not actor.has_role(role):
-        raise NotPermitted(
-            _("Only a %(role)s may %(doing)s.") % {"role": role.value, "doing": doing}
-        )
-
-
-def _require_state(document: Document, allowed: tuple[str, ...], doing: str) -> None:
-    if document.state not in allowed:
-        raise InvalidTransition(
-            _("A document that is %(state)s cannot be %(doing)s; it must be %(allowed)s.")
-            % {
-                "state": document.get_state_display(),
-                "doing": doing,
-                "allowed": _(" or ").join(str(DocumentState(s).label) for s in allowed),
-            }
-        )
-
-
-def _locked(document: Document) -> Document:
-    return Document.objects.select_for_update().get(pk=document.pk)
 
 
 def next_registration_number(*, year: int, series: str) -> int:
@@ -114,7 +92,7 @@ def document_register(
     responsible_unit: Unit | None = None,
 ) -> Document:
     """Register a classified document (收文/發文) and give it the next gapless number."""
-    _require_role(actor, Role.CLERK, _("register documents"))
+    require_role(actor, Role.CLERK, _("register documents"))
     if actor.unit_id is None:
         raise NotPermitted(_("You belong to no unit, so there is no register to write in."))
     try:
@@ -173,6 +151,7 @@ def document_register(
         attachment_note=attachment_note.strip(),
         copies_count=copies_count,
         received_on=received_on or today,
+        declass_due_on=protection.deemed_declassified_on(),
         responsible_unit=unit,
         custodian=actor,
         registered_by=actor,
@@ -195,9 +174,9 @@ def document_register(
 @transaction.atomic
 def document_open(*, document: Document, actor: User, instruction: str, handling_unit: Unit) -> Document:
     """The unit supervisor opens the document (拆閱) and instructs which unit handles it (批示)."""
-    document = _locked(document)
-    _require_role(actor, Role.SUPERVISOR, _("open and instruct documents"))
-    _require_state(document, (DocumentState.REGISTERED,), _("opened"))
+    document = locked(document)
+    require_role(actor, Role.SUPERVISOR, _("open and instruct documents"))
+    require_state(document, (DocumentState.REGISTERED,), _("opened"))
     if actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids():
         raise NotPermitted(
             _("Only the supervisor of %(unit)s or of a unit above it may open this document.")
@@ -234,9 +213,9 @@ def document_open(*, document: Document, actor: User, instruction: str, handling
 @transaction.atomic
 def document_route(*, document: Document, actor: User, handler: User, note: str = "") -> Document:
     """The clerk routes the document (分文) to a designated handler of the instructed unit."""
-    document = _locked(document)
-    _require_role(actor, Role.CLERK, _("route documents"))
-    _require_state(document, (DocumentState.OPENED,), _("routed"))
+    document = locked(document)
+    require_role(actor, Role.CLERK, _("route documents"))
+    require_state(document, (DocumentState.OPENED,), _("routed"))
     if document.custodian_id != actor.pk and (
         actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids()
     ):
@@ -272,9 +251,9 @@ def document_route(*, document: Document, actor: User, handler: User, note: str 
 @transaction.atomic
 def document_sign_for(*, document: Document, actor: User, note: str = "") -> Document:
     """The designated handler signs for the document (簽收) and takes custody of it."""
-    document = _locked(document)
-    _require_role(actor, Role.HANDLER, _("sign for documents"))
-    _require_state(document, (DocumentState.ROUTED,), _("signed for"))
+    document = locked(document)
+    require_role(actor, Role.HANDLER, _("sign for documents"))
+    require_state(document, (DocumentState.ROUTED,), _("signed for"))
     if document.routed_to_id != actor.pk:
         raise NotPermitted(_("This document was routed to someone else; only they may sign for it."))
     check_clearance(actor, document)
@@ -302,9 +281,9 @@ def document_sign_for(*, document: Document, actor: User, note: str = "") -> Doc
 @transaction.atomic
 def document_begin_handling(*, document: Document, actor: User) -> Document:
     """The handler who signed for the document starts handling it (承辦)."""
-    document = _locked(document)
-    _require_role(actor, Role.HANDLER, _("handle documents"))
-    _require_state(document, (DocumentState.SIGNED,), _("taken into handling"))
+    document = locked(document)
+    require_role(actor, Role.HANDLER, _("handle documents"))
+    require_state(document, (DocumentState.SIGNED,), _("taken into handling"))
     if document.custodian_id != actor.pk:
         raise NotPermitted(_("Only the handler who signed for the document may handle it."))
     document.state = DocumentState.IN_HANDLING
@@ -317,10 +296,10 @@ def document_begin_handling(*, document: Document, actor: User) -> Document:
 @transaction.atomic
 def document_cancel(*, document: Document, actor: User, reason: str) -> Document:
     """Cancel a registration made in error; the number stays taken and says why."""
-    document = _locked(document)
+    document = locked(document)
     if not actor.has_role(Role.CLERK, Role.SUPERVISOR):
         raise NotPermitted(_("Only a clerk or a unit supervisor may cancel a registration."))
-    _require_state(document, (DocumentState.REGISTERED, DocumentState.OPENED), _("cancelled"))
+    require_state(document, (DocumentState.REGISTERED, DocumentState.OPENED), _("cancelled"))
     if actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids():
         raise NotPermitted(_("Only the receiving unit may cancel this registration."))
     if not reason.strip():

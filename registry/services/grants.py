@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from classification import clearance_permits
 from registry import audit
 from registry.errors import NotPermitted, ValidationFailed
-from registry.models import AuditAction, Document, DocumentUserObjectPermission, NeedToKnowGrant, User
+from registry.models import (
+    AuditAction,
+    Document,
+    DocumentUserObjectPermission,
+    NeedToKnowGrant,
+    User,
+)
 from registry.models.documents import VIEW_PERMISSION
 
 

@@ -1,0 +1,245 @@
+"""Declassification, change of level and periodic review (國家機密保護法第10、11、27、28條).
+
+A level changes only here, as a recorded decision that owes a notice to every earlier recipient.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classification import DeclassKind, Level, Protection
+from registry import audit
+from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.models import (
+    AuditAction,
+    ClassificationDecision,
+    CopyState,
+    Decision,
+    DecisionKind,
+    DistributionRecipient,
+    Document,
+    DocumentCopy,
+    DocumentState,
+    ReclassificationNotice,
+    ReviewOutcome,
+    ReviewRecord,
+    User,
+)
+from registry.roles import Role
+from registry.services.checks import locked
+from registry.services.distribution import require_deciding_supervisor
+from registry.services.grants import check_clearance
+
+# Documents whose later life is over take no decisions and need no review.
+CLOSED_STATES = (DocumentState.DESTROYED, DocumentState.CANCELLED)
+REVIEW_INTERVAL = timedelta(days=365)
+
+
+def _open_classified():
+    return Document.objects.filter(declassified_on__isnull=True).exclude(state__in=CLOSED_STATES)
+
+
+def declassification_due(*, today: date | None = None):
+    """Documents whose condition is met (a date passed, an event recorded) and not yet declassified."""
+    today = today or timezone.localdate()
+    return _open_classified().filter(Q(declass_due_on__lte=today) | Q(declass_event_met_on__isnull=False))
+
+
+def reviews_due(*, today: date | None = None):
+    """Classified documents not reviewed in the last year (the yearly review, LAW-NOTES)."""
+    today = today or timezone.localdate()
+    cutoff = today - REVIEW_INTERVAL
+    return _open_classified().filter(level__gte=Level.OFFICIAL_SECRET).filter(
+        Q(last_reviewed_on__lte=cutoff) | Q(last_reviewed_on__isnull=True, registered_at__date__lte=cutoff)
+    )
+
+
+def _require_reviewer(document: Document, actor: User) -> None:
+    if actor.has_role(Role.ARCHIVIST):
+        return
+    require_deciding_supervisor(document, actor)
+
+
+@transaction.atomic
+def declass_event_record(*, document: Document, actor: User, happened_on: date, note: str = "") -> Document:
+    """Record that the event a document's condition names has happened (e.g. 公布)."""
+    document = locked(document)
+    _require_reviewer(document, actor)
+    if document.declass_kind not in (DeclassKind.EVENT, DeclassKind.ATTACHMENT_REMOVED, DeclassKind.OTHER):
+        raise InvalidTransition(_("This document's condition is not an event: its dates are known already."))
+    if document.declassified_on or document.state in CLOSED_STATES:
+        raise InvalidTransition(_("This document is already declassified or closed."))
+    if happened_on is None or happened_on > timezone.localdate():
+        raise ValidationFailed(_("Give the day the event happened; it cannot lie in the future."), field_errors={"happened_on": [_("Invalid date.")]})
+    document.declass_event_met_on = happened_on
+    document.save(update_fields=["declass_event_met_on"])
+    audit.record(
+        action=AuditAction.DECLASS_EVENT,
+        actor=actor,
+        document=document,
+        details={"happened_on": happened_on.isoformat(), "note": note.strip()},
+    )
+    return document
+
+
+@transaction.atomic
+def review_record(*, document: Document, actor: User, outcome: str, note: str = "") -> ReviewRecord:
+    """Record the periodic review of a classified document."""
+    document = locked(document)
+    _require_reviewer(document, actor)
+    if document.state in CLOSED_STATES or document.declassified_on:
+        raise InvalidTransition(_("A declassified, destroyed or cancelled document is not reviewed."))
+    if outcome not in ReviewOutcome.values:
+        raise ValidationFailed(_("Choose the outcome of the review."), field_errors={"outcome": [_("Unknown outcome.")]})
+    record = ReviewRecord.objects.create(document=document, reviewed_by=actor, outcome=outcome, note=note.strip())
+    document.last_reviewed_on = record.reviewed_on
+    document.save(update_fields=["last_reviewed_on"])
+    audit.record(
+        action=AuditAction.REVIEW_RECORD,
+        actor=actor,
+        document=document,
+        details={"review": record.pk, "outcome": outcome, "note": record.note},
+    )
+    return record
+
+
+def _people_to_tell(document: Document) -> list[tuple[User, DocumentCopy | None]]:
+    """Holders of outstanding copies first, then every approved recipient, each once."""
+    seen: dict[int, tuple[User, DocumentCopy | None]] = {}
+    for copy in DocumentCopy.objects.filter(document=document, state=CopyState.HELD).select_related("holder"):
+        if copy.holder_id and copy.holder_id not in seen:
+            seen[copy.holder_id] = (copy.holder, copy)
+    recipients = DistributionRecipient.objects.filter(request__document=document, decision=Decision.APPROVED)
+    for recipient in recipients.select_related("user"):
+        seen.setdefault(recipient.user_id, (recipient.user, None))
+    return list(seen.values())
+
+
+@transaction.atomic
+def reclassify(
+    *,
+    document: Document,
+    actor: User,
+    kind: str,
+    reason: str,
+    authority: str,
+    new_level: int | None = None,
+    new_protection_years: int | None = None,
+) -> ClassificationDecision:
+    """Declassify, downgrade or upgrade a document by a recorded decision; earlier recipients are owed notice."""
+    document = locked(document)
+    require_deciding_supervisor(document, actor)
+    if document.state in CLOSED_STATES or document.declassified_on:
+        raise InvalidTransition(_("This document is already declassified or closed."))
+    if kind not in DecisionKind.values:
+        raise ValidationFailed(_("Choose the decision."), field_errors={"kind": [_("Unknown decision.")]})
+    if not reason.strip() or not authority.strip():
+        raise ValidationFailed(
+            _("A decision needs its reason and the authority it rests on."),
+            field_errors={"reason": [_("Required.")]} if not reason.strip() else {"authority": [_("Required.")]},
+        )
+    old_level = document.level_enum
+    decision = ClassificationDecision(
+        document=document,
+        kind=kind,
+        old_level=old_level,
+        old_protection_years=document.protection_years,
+        reason=reason.strip(),
+        authority=authority.strip(),
+        decided_by=actor,
+    )
+    if kind == DecisionKind.DECLASSIFY:
+        document.declassified_on = timezone.localdate()
+        document.save(update_fields=["declassified_on"])
+    else:
+        _change_level(document, actor, kind, old_level, new_level, new_protection_years)
+        decision.new_level = document.level
+        decision.new_protection_years = document.protection_years
+    decision.save()
+    people = _people_to_tell(document)
+    for person, copy in people:
+        ReclassificationNotice.objects.create(decision=decision, recipient=person, copy=copy)
+    audit.record(
+        action=AuditAction.RECLASSIFY,
+        actor=actor,
+        document=document,
+        details={
+            "decision": decision.pk,
+            "kind": kind,
+            "old_level": int(old_level),
+            "new_level": decision.new_level,
+            "reason": decision.reason,
+            "notices": [p.pk for p, _copy in people],
+        },
+    )
+    return decision
+
+
+def _change_level(document, actor, kind, old_level, new_level, new_protection_years) -> None:
+    try:
+        target = Level(int(new_level))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Choose the new level."), field_errors={"new_level": [_("Required.")]}) from None
+    if kind == DecisionKind.DOWNGRADE and target >= old_level:
+        raise ValidationFailed(_("A downgrade must choose a lower level."), field_errors={"new_level": [_("Not lower.")]})
+    if kind == DecisionKind.UPGRADE and target <= old_level:
+        raise ValidationFailed(_("An upgrade must choose a higher level."), field_errors={"new_level": [_("Not higher.")]})
+    if not target.rule.is_classified:
+        raise ValidationFailed(
+            _("To make a document unclassified, declassify it."), field_errors={"new_level": [_("Not a level.")]}
+        )
+    years = new_protection_years if new_protection_years is not None else document.protection_years
+    # §11: a change of level does not restart the count; the original approval date stays.
+    protection = Protection(
+        level=target,
+        approval_date=document.approval_date,
+        protection_years=years,
+        declass_kind=DeclassKind(document.declass_kind) if document.declass_kind else None,
+        declass_date=document.declass_date,
+        declass_event=document.declass_event,
+        declass_other=document.declass_other,
+    )
+    errors: dict[str, list[str]] = {}
+    for violation in protection.violations():
+        field = "new_protection_years" if violation.field == "protection_years" else violation.field
+        errors.setdefault(field, []).append(str(violation.message))
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], field_errors=errors)
+    probe = Document(level=target)
+    try:
+        check_clearance(actor, probe)
+    except NotPermitted:
+        raise NotPermitted(_("Your clearance does not reach the new level.")) from None
+    document.level = target
+    document.protection_years = years
+    document.declass_due_on = protection.deemed_declassified_on()
+    document._level_decision = True
+    document.save(update_fields=["level", "protection_years", "declass_due_on"])
+
+
+@transaction.atomic
+def notice_mark_told(*, notice: ReclassificationNotice, actor: User, method: str) -> ReclassificationNotice:
+    """Record that a change notice was given (變更或註銷通知單)."""
+    notice = ReclassificationNotice.objects.select_for_update().select_related("decision__document").get(pk=notice.pk)
+    document = notice.decision.document
+    _require_reviewer(document, actor)
+    if notice.told_at is not None:
+        raise InvalidTransition(_("This notice has already been recorded as given."))
+    if not method.strip():
+        raise ValidationFailed(_("Say how the person was told."), field_errors={"method": [_("Required.")]})
+    notice.told_at = timezone.now()
+    notice.told_by = actor
+    notice.method = method.strip()
+    notice.save()
+    audit.record(
+        action=AuditAction.NOTICE_TOLD,
+        actor=actor,
+        document=document,
+        details={"notice": notice.pk, "recipient": notice.recipient_id, "method": notice.method},
+    )
+    return notice

@@ -1,0 +1,212 @@
+"""Destruction (辦公室機密維護 rule 6, 徹底銷毀; 國家機密保護法第15條; 檔案法第12條).
+
+The archive drafts a destruction inventory (焚燬清冊), a supervisor approves it, and the act is
+recorded only with an ethics officer (政風人員) as witness, a different person from the one who
+destroys. A national secret is destroyed only once declassified; nothing is destroyed before its
+retention period ends. Destroyed documents keep their registry entry and trail for ever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classification import Level
+from registry import audit
+from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.models import (
+    AuditAction,
+    CopyState,
+    DestructionItem,
+    DestructionList,
+    DestructionMethod,
+    DestructionState,
+    Document,
+    DocumentCopy,
+    DocumentState,
+    User,
+)
+from registry.roles import Role
+from registry.services.checks import require_role
+from registry.services.grants import check_clearance
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def destruction_obstacle(document: Document, *, today: date | None = None) -> str:
+    """Why this document may not be destroyed yet, or "" when it may."""
+    today = today or timezone.localdate()
+    if document.state != DocumentState.ARCHIVED:
+        return _("%(number)s is not in the archive (it is %(state)s).") % {
+            "number": document.number,
+            "state": document.get_state_display(),
+        }
+    if document.level_enum.rule.is_national_secret and document.declassified_on is None:
+        return _(
+            "%(number)s is a national secret not yet declassified: it may be destroyed only after "
+            "declassification (National Secrets Protection Act, Article 15)."
+        ) % {"number": document.number}
+    if document.retention_years is None:
+        return _("%(number)s is kept permanently (永久) and may not be destroyed.") % {"number": document.number}
+    archived = timezone.localtime(document.archived_at).date() if document.archived_at else today
+    ends = _add_years(archived, document.retention_years)
+    if ends > today:
+        return _(
+            "%(number)s must be kept until %(date)s (retention period, Archives Act Article 12)."
+        ) % {"number": document.number, "date": ends.isoformat()}
+    if DocumentCopy.objects.filter(document=document, state=CopyState.HELD).exists():
+        return _("%(number)s still has numbered copies outside the archive: recall them first.") % {
+            "number": document.number
+        }
+    return ""
+
+
+def _refuse_obstacles(documents: Sequence[Document]) -> None:
+    problems = [p for p in (destruction_obstacle(d) for d in documents) if p]
+    if problems:
+        raise ValidationFailed(problems[0], field_errors={"documents": problems})
+
+
+@transaction.atomic
+def destruction_draft(*, actor: User, documents: Sequence[Document], note: str = "") -> DestructionList:
+    """The archivist drafts a destruction inventory of documents that may be destroyed."""
+    require_role(actor, Role.ARCHIVIST, _("draft destruction inventories"))
+    ids = sorted({d.pk for d in documents})
+    if not ids:
+        raise ValidationFailed(_("Choose at least one document."), field_errors={"documents": [_("Required.")]})
+    locked = list(Document.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    _refuse_obstacles(locked)
+    pending = DestructionItem.objects.filter(
+        document_id__in=ids, destruction_list__state__in=[DestructionState.DRAFT, DestructionState.APPROVED]
+    ).select_related("document")
+    if pending:
+        raise InvalidTransition(
+            _("%(number)s is already on an inventory awaiting destruction.") % {"number": pending[0].document.number}
+        )
+    inventory = DestructionList.objects.create(drafted_by=actor, note=note.strip())
+    DestructionItem.objects.bulk_create([DestructionItem(destruction_list=inventory, document=d) for d in locked])
+    audit.record(
+        action=AuditAction.DESTRUCTION_DRAFT,
+        actor=actor,
+        details={"list": inventory.pk, "documents": ids, "note": inventory.note},
+    )
+    return inventory
+
+
+def _locked_list(inventory: DestructionList) -> DestructionList:
+    return DestructionList.objects.select_for_update().get(pk=inventory.pk)
+
+
+def _documents_of(inventory: DestructionList) -> list[Document]:
+    ids = inventory.items.values_list("document_id", flat=True)
+    return list(Document.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
+
+
+@transaction.atomic
+def destruction_approve(*, destruction_list: DestructionList, actor: User) -> DestructionList:
+    """A supervisor cleared to every item's level approves the inventory."""
+    inventory = _locked_list(destruction_list)
+    require_role(actor, Role.SUPERVISOR, _("approve destruction inventories"))
+    if inventory.state != DestructionState.DRAFT:
+        raise InvalidTransition(_("Only a drafted inventory can be approved."))
+    documents = _documents_of(inventory)
+    for document in documents:
+        check_clearance(actor, document)
+    _refuse_obstacles(documents)
+    inventory.state = DestructionState.APPROVED
+    inventory.approved_by = actor
+    inventory.approved_at = timezone.now()
+    inventory.save()
+    audit.record(
+        action=AuditAction.DESTRUCTION_APPROVE,
+        actor=actor,
+        details={"list": inventory.pk, "documents": [d.pk for d in documents]},
+    )
+    return inventory
+
+
+@transaction.atomic
+def destruction_record(
+    *,
+    destruction_list: DestructionList,
+    actor: User,
+    destroyed_by: User,
+    witness: User | None,
+    method: str,
+    destroyed_on: date,
+) -> DestructionList:
+    """Record the destruction, done by one person and witnessed by an ethics officer (two people)."""
+    inventory = _locked_list(destruction_list)
+    if inventory.state != DestructionState.APPROVED:
+        raise InvalidTransition(_("An inventory is destroyed only after it has been approved."))
+    if witness is None:
+        raise ValidationFailed(
+            _("Destruction is recorded only with an ethics officer as witness (會同政風室)."),
+            field_errors={"witness": [_("Required.")]},
+        )
+    if not witness.has_role(Role.ETHICS):
+        raise NotPermitted(
+            _("%(person)s is not an ethics officer (政風人員): only the ethics office witnesses destruction.")
+            % {"person": witness.display_name}
+        )
+    if witness.pk == destroyed_by.pk:
+        raise ValidationFailed(
+            _("The witness and the person who destroys must be two different people."),
+            field_errors={"witness": [_("Same person.")]},
+        )
+    if actor.pk not in (witness.pk, destroyed_by.pk):
+        raise NotPermitted(_("Only the witness or the person who destroyed the documents may record it."))
+    if method not in DestructionMethod.values:
+        raise ValidationFailed(_("Choose the method of destruction."), field_errors={"method": [_("Required.")]})
+    if destroyed_on is None or destroyed_on > timezone.localdate():
+        raise ValidationFailed(_("Give the day of destruction; it cannot lie in the future."), field_errors={"destroyed_on": [_("Invalid date.")]})
+    documents = _documents_of(inventory)
+    _refuse_obstacles(documents)
+    now = timezone.now()
+    for document in documents:
+        document.state = DocumentState.DESTROYED
+        document.destroyed_at = now
+        document.save(update_fields=["state", "destroyed_at"])
+        audit.record(
+            action=AuditAction.DOCUMENT_DESTROY,
+            actor=destroyed_by,
+            document=document,
+            details={"list": inventory.pk, "witness": witness.pk, "method": method},
+        )
+    inventory.state = DestructionState.DESTROYED
+    inventory.destroyed_by = destroyed_by
+    inventory.witness = witness
+    inventory.method = method
+    inventory.destroyed_on = destroyed_on
+    inventory.save()
+    audit.record(
+        action=AuditAction.DESTRUCTION_RECORD,
+        actor=actor,
+        details={
+            "list": inventory.pk,
+            "documents": [d.pk for d in documents],
+            "destroyed_by": destroyed_by.pk,
+            "witness": witness.pk,
+            "method": method,
+            "destroyed_on": destroyed_on.isoformat(),
+        },
+    )
+    return inventory
+
+
+def destructible(*, today: date | None = None):
+    """Archived documents that could go on an inventory today (for the archivist's draft form)."""
+    today = today or timezone.localdate()
+    candidates = Document.objects.filter(state=DocumentState.ARCHIVED, retention_years__isnull=False).exclude(
+        level__gte=Level.CONFIDENTIAL, declassified_on__isnull=True
+    )
+    return [d for d in candidates.order_by("pk")[:500] if not destruction_obstacle(d, today=today)]
