@@ -29,10 +29,26 @@ from registry.models.documents import (
     NeedToKnowGrant,
     RegistrationCounter,
 )
+from registry.models.meetings import (
+    Meeting,
+    MeetingAttendee,
+    MeetingPublication,
+    MeetingStaff,
+    MeetingState,
+    PublicationState,
+    VenueCheck,
+)
 from registry.models.party_requests import ApplicantKind, OnSiteReading, PartyDecision, PartyRequest
 from registry.models.people import Unit, User
 
 __all__ = [
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingPublication",
+    "MeetingStaff",
+    "MeetingState",
+    "PublicationState",
+    "VenueCheck",
     "Loan",
     "LoanState",
     "StorageLocation",

@@ -60,6 +60,18 @@ class AuditAction(models.TextChoices):
     PARTY_REQUEST = "party.request", _("recorded a party's request")
     PARTY_DECIDE = "party.decide", _("decided a party's request")
     PARTY_READING = "party.reading", _("recorded a reading on site")
+    # classified meetings
+    MEETING_REGISTER = "meeting.register", _("registered a classified meeting")
+    MEETING_VENUE_CHECK = "meeting.venue_check", _("recorded a venue check")
+    MEETING_STAFF = "meeting.staff", _("chose service staff")
+    MEETING_PROPOSE = "meeting.propose", _("proposed an attendee")
+    MEETING_APPROVE = "meeting.approve", _("approved an attendee")
+    MEETING_REFUSE = "meeting.refuse", _("refused an attendee")
+    MEETING_ANNOUNCE = "meeting.announce", _("announced the classification")
+    MEETING_HAND_OUT = "meeting.hand_out", _("handed out meeting materials")
+    MEETING_CLOSE = "meeting.close", _("closed a meeting")
+    MEETING_MINUTES = "meeting.minutes", _("distributed minutes")
+    MEETING_PUBLICATION = "meeting.publication", _("decided a publication about a meeting")
     # refusals
     ACCESS_DENIED = "access.denied", _("access refused")
     ACTION_REFUSED = "action.refused", _("action refused")

@@ -277,6 +277,7 @@ class GrantBasis(models.TextChoices):
     SIGNED = "signed", _("signed for as handler (簽收)")
     DISTRIBUTION = "distribution", _("approved distribution (核准分發)")
     LOAN = "loan", _("loan from the archive (借調)")
+    MEETING = "meeting", _("attending a classified meeting (與會)")
     OTHER = "other", _("other approval")
 
 

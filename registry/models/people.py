@@ -64,6 +64,12 @@ class User(AbstractUser):
         help_text=_("The highest level this person may be given; empty means none."),
     )
 
+    is_agency_head = models.BooleanField(
+        _("agency head (首長)"),
+        default=False,
+        help_text=_("Approves publishing anything about a classified meeting (簽陳首長奉核)."),
+    )
+
     objects = UserManager()
 
     class Meta:

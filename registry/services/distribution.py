@@ -66,7 +66,7 @@ def _next_copy_number(document: Document) -> int:
     return (last or 0) + 1
 
 
-def _issue_copy(*, document: Document, holder: User, actor: User, grant, reproduction: bool, purpose: str) -> DocumentCopy:
+def issue_copy(*, document: Document, holder: User, actor: User, grant, reproduction: bool, purpose: str) -> DocumentCopy:
     copy = DocumentCopy.objects.create(
         document=document,
         number=_next_copy_number(document),
@@ -152,7 +152,7 @@ def distribution_decide(
         granted_by=actor,
         expires_at=expires_at,
     )
-    copy = _issue_copy(
+    copy = issue_copy(
         document=document, holder=recipient.user, actor=actor, grant=grant, reproduction=False, purpose="distribution"
     )
     recipient.decision = Decision.APPROVED
@@ -355,7 +355,7 @@ def reproduction_decide(*, request: ReproductionRequest, actor: User, approve: b
     request.decision_reason = reason.strip()
     if approve and request.kind == ReproductionKind.COPY:
         _require_active(document)
-        request.copy = _issue_copy(
+        request.copy = issue_copy(
             document=document,
             holder=request.requested_by,
             actor=actor,

@@ -1,0 +1,393 @@
+"""Classified meetings (會議機密維護 rules 1–6).
+
+1 held in secret, venue checked, staff chosen with care; 2 materials numbered and recalled after the
+meeting; 3 attendees vetted; 4 the level announced at the meeting; 5 minutes only to the attending
+units and the superior agency, each copy registered; 6 nothing published without the head's approval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from classification import Level, clearance_permits
+from registry import audit
+from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.models import (
+    AuditAction,
+    CopyState,
+    Decision,
+    Document,
+    DocumentCopy,
+    Meeting,
+    MeetingAttendee,
+    MeetingPublication,
+    MeetingStaff,
+    MeetingState,
+    PublicationState,
+    Unit,
+    User,
+    VenueCheck,
+)
+from registry.models.documents import GrantBasis
+from registry.policies import can_know
+from registry.roles import Role
+from registry.services.distribution import issue_copy
+from registry.services.grants import grant_create
+
+MATERIALS = "meeting"
+MINUTES = "minutes"
+
+
+def _check_cleared(person: User, meeting: Meeting) -> None:
+    if not clearance_permits(person.clearance_level, meeting.level_enum):
+        raise NotPermitted(
+            _("%(person)s is not cleared for a %(level)s meeting (clearance: %(clearance)s).")
+            % {
+                "person": person.display_name,
+                "level": meeting.level_label,
+                "clearance": person.clearance_level.label if person.clearance_level else _("none"),
+            }
+        )
+
+
+def _require_organizer(meeting: Meeting, actor: User) -> None:
+    """The organizer, or a supervisor of the organizing unit, runs the meeting's paperwork."""
+    if actor.pk == meeting.organizer_id:
+        return
+    if actor.has_role(Role.SUPERVISOR) and actor.unit_id and meeting.organizing_unit_id in actor.unit.descendant_ids():
+        return
+    raise NotPermitted(_("Only the organizer or a supervisor of the organizing unit may do this."))
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _record(action, actor, meeting: Meeting, document: Document | None = None, **details) -> None:
+    audit.record(action=action, actor=actor, document=document, details={"meeting": meeting.pk, **details})
+
+
+@transaction.atomic
+def meeting_register(
+    *, actor: User, subject: str, level: int, starts_at: datetime, place: str, chair: User
+) -> Meeting:
+    """A unit registers a meeting whose agenda touches classified matters."""
+    if not actor.has_role(Role.SUPERVISOR, Role.HANDLER) or actor.unit_id is None:
+        raise NotPermitted(_("Only a supervisor or a designated handler of a unit may register a classified meeting."))
+    try:
+        level_enum = Level(int(level))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Unknown classification level."), field_errors={"level": [_("Unknown level.")]}) from None
+    errors: dict[str, list[str]] = {}
+    if not subject.strip():
+        errors["subject"] = [_("Required.")]
+    if not place.strip():
+        errors["place"] = [_("Required.")]
+    if starts_at is None:
+        errors["starts_at"] = [_("Required.")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], field_errors=errors)
+    meeting = Meeting(
+        subject=subject.strip(),
+        level=level_enum,
+        starts_at=starts_at,
+        place=place.strip(),
+        chair=chair,
+        organizing_unit=actor.unit,
+        organizer=actor,
+    )
+    _check_cleared(actor, meeting)
+    _check_cleared(chair, meeting)
+    meeting.save()
+    _record(AuditAction.MEETING_REGISTER, actor, meeting, level=int(level_enum), chair=chair.pk)
+    return meeting
+
+
+@transaction.atomic
+def venue_check_record(
+    *, meeting: Meeting, actor: User, checked_at: datetime, no_eavesdropping: bool, no_recording: bool, note: str = ""
+) -> VenueCheck:
+    """Record the venue check before the meeting: who checked, when, and what was found."""
+    meeting = _locked(meeting)
+    _require_organizer(meeting, actor)
+    if meeting.state != MeetingState.PLANNED:
+        raise InvalidTransition(_("The venue is checked before the meeting."))
+    if not (no_eavesdropping and no_recording) and not note.strip():
+        raise ValidationFailed(
+            _("A device was found: describe it and what was done (report it to the ethics office)."),
+            field_errors={"note": [_("Required.")]},
+        )
+    check = VenueCheck.objects.create(
+        meeting=meeting,
+        checked_by=actor,
+        checked_at=checked_at or timezone.now(),
+        no_eavesdropping=no_eavesdropping,
+        no_recording=no_recording,
+        note=note.strip(),
+    )
+    _record(AuditAction.MEETING_VENUE_CHECK, actor, meeting, clear=check.clear, note=check.note)
+    return check
+
+
+@transaction.atomic
+def staff_choose(*, meeting: Meeting, actor: User, person: User, duty: str) -> MeetingStaff:
+    """Choose a member of the service staff; they are in the room, so they must be cleared."""
+    meeting = _locked(meeting)
+    _require_organizer(meeting, actor)
+    if not duty.strip():
+        raise ValidationFailed(_("Say what they will do."), field_errors={"duty": [_("Required.")]})
+    _check_cleared(person, meeting)
+    if MeetingStaff.objects.filter(meeting=meeting, person=person).exists():
+        raise InvalidTransition(_("%(person)s is already on the staff.") % {"person": person.display_name})
+    staff = MeetingStaff.objects.create(meeting=meeting, person=person, duty=duty.strip(), chosen_by=actor)
+    _record(AuditAction.MEETING_STAFF, actor, meeting, person=person.pk, duty=staff.duty)
+    return staff
+
+
+@transaction.atomic
+def attendee_propose(*, meeting: Meeting, actor: User, person: User, reason: str) -> MeetingAttendee:
+    """Propose an attendee; someone not cleared for the level is refused at once."""
+    meeting = _locked(meeting)
+    if not can_know_meeting(actor, meeting):
+        raise NotPermitted(_("Only those who know the meeting may propose attendees."))
+    if meeting.state != MeetingState.PLANNED:
+        raise InvalidTransition(_("Attendees are vetted before the meeting."))
+    if not reason.strip():
+        raise ValidationFailed(_("Say why they must attend."), field_errors={"reason": [_("Required.")]})
+    _check_cleared(person, meeting)
+    if MeetingAttendee.objects.filter(meeting=meeting, user=person).exists():
+        raise InvalidTransition(_("%(person)s has already been proposed.") % {"person": person.display_name})
+    attendee = MeetingAttendee.objects.create(meeting=meeting, user=person, proposed_by=actor, reason=reason.strip())
+    _record(AuditAction.MEETING_PROPOSE, actor, meeting, person=person.pk)
+    return attendee
+
+
+@transaction.atomic
+def attendee_decide(*, attendee: MeetingAttendee, actor: User, approve: bool, reason: str) -> MeetingAttendee:
+    """The organizer admits or refuses a proposed attendee (限制非法定人員參與)."""
+    attendee = MeetingAttendee.objects.select_for_update().select_related("user").get(pk=attendee.pk)
+    meeting = _locked(attendee.meeting)
+    _require_organizer(meeting, actor)
+    if attendee.decision != Decision.PENDING:
+        raise InvalidTransition(_("This attendee has already been decided."))
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
+    if approve:
+        _check_cleared(attendee.user, meeting)
+    attendee.decision = Decision.APPROVED if approve else Decision.REFUSED
+    attendee.decided_by = actor
+    attendee.decided_at = timezone.now()
+    attendee.decision_reason = reason.strip()
+    attendee.save()
+    _record(
+        AuditAction.MEETING_APPROVE if approve else AuditAction.MEETING_REFUSE,
+        actor,
+        meeting,
+        person=attendee.user_id,
+        reason=attendee.decision_reason,
+    )
+    return attendee
+
+
+@transaction.atomic
+def materials_set(*, meeting: Meeting, actor: User, document: Document, minutes: bool = False) -> Meeting:
+    """Name the registered document that holds the meeting's materials (or its minutes)."""
+    meeting = _locked(meeting)
+    _require_organizer(meeting, actor)
+    if not can_know(actor, document):
+        raise NotPermitted(_("You may name only a document you know."))
+    if minutes:
+        meeting.minutes = document
+    else:
+        if meeting.state != MeetingState.PLANNED:
+            raise InvalidTransition(_("Materials are named before the meeting."))
+        meeting.materials = document
+    meeting.save(update_fields=["minutes" if minutes else "materials"])
+    _record(AuditAction.MEETING_REGISTER, actor, meeting, document, role=MINUTES if minutes else MATERIALS)
+    return meeting
+
+
+@transaction.atomic
+def meeting_announce(*, meeting: Meeting, actor: User) -> Meeting:
+    """At the meeting the chair announces its level and the duty of secrecy; it is then held."""
+    meeting = _locked(meeting)
+    if actor.pk not in (meeting.chair_id, meeting.organizer_id):
+        raise NotPermitted(_("The chair or the organizer announces the classification."))
+    if meeting.state != MeetingState.PLANNED:
+        raise InvalidTransition(_("This meeting has already been held."))
+    last_check = meeting.venue_checks.order_by("-checked_at").first()
+    if last_check is None or not last_check.clear:
+        raise InvalidTransition(_("The venue must be checked and found clear before the meeting (rule 1)."))
+    meeting.state = MeetingState.HELD
+    meeting.announced_at = timezone.now()
+    meeting.announced_by = actor
+    meeting.save(update_fields=["state", "announced_at", "announced_by"])
+    _record(AuditAction.MEETING_ANNOUNCE, actor, meeting, level=meeting.level)
+    return meeting
+
+
+@transaction.atomic
+def materials_hand_out(*, meeting: Meeting, actor: User, attendee: MeetingAttendee) -> DocumentCopy:
+    """Hand one numbered copy of the materials to an admitted attendee, and mark them present."""
+    meeting = _locked(meeting)
+    attendee = MeetingAttendee.objects.select_for_update().select_related("user").get(pk=attendee.pk)
+    _require_organizer(meeting, actor)
+    if attendee.meeting_id != meeting.pk:
+        raise ValidationFailed(_("That person is not on this meeting's list."))
+    if meeting.state != MeetingState.HELD:
+        raise InvalidTransition(_("Materials are handed out at the meeting, once its level has been announced."))
+    if attendee.decision != Decision.APPROVED:
+        raise NotPermitted(
+            _("%(person)s was not admitted to this meeting (%(decision)s).")
+            % {"person": attendee.user.display_name, "decision": attendee.get_decision_display()}
+        )
+    if attendee.copy_id is not None:
+        raise InvalidTransition(_("%(person)s already has a copy.") % {"person": attendee.user.display_name})
+    if meeting.materials_id is None:
+        raise InvalidTransition(_("No materials document has been named for this meeting."))
+    document = Document.objects.select_for_update().get(pk=meeting.materials_id)
+    if not can_know(actor, document):
+        raise NotPermitted(_("You do not hold the materials."))
+    grant = grant_create(
+        document=document,
+        user=attendee.user,
+        basis=GrantBasis.MEETING,
+        reason=_("Attending %(meeting)s") % {"meeting": meeting.subject},
+        granted_by=actor,
+    )
+    copy = issue_copy(document=document, holder=attendee.user, actor=actor, grant=grant, reproduction=False, purpose=MATERIALS)
+    attendee.copy = copy
+    attendee.attended = True
+    attendee.save(update_fields=["copy", "attended"])
+    _record(AuditAction.MEETING_HAND_OUT, actor, meeting, document, person=attendee.user_id, copy=copy.number)
+    return copy
+
+
+def outstanding_materials(meeting: Meeting):
+    """Copies of the materials handed out at this meeting and not yet back."""
+    if meeting.materials_id is None:
+        return DocumentCopy.objects.none()
+    handed = MeetingAttendee.objects.filter(meeting=meeting, copy__isnull=False).values("copy_id")
+    return DocumentCopy.objects.filter(pk__in=handed, state=CopyState.HELD).select_related("holder")
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
+    """Close the meeting once every copy of its materials is back."""
+    meeting = _locked(meeting)
+    _require_organizer(meeting, actor)
+    if meeting.state != MeetingState.HELD:
+        raise InvalidTransition(_("Only a meeting that has been held can be closed."))
+    missing = list(outstanding_materials(meeting))
+    if missing:
+        raise InvalidTransition(
+            _("Copies still out: %(copies)s. Recall them before closing the meeting.")
+            % {"copies": "、".join(f"第{c.number}份（{c.holder.display_name if c.holder else '-'}）" for c in missing)}
+        )
+    meeting.state = MeetingState.CLOSED
+    meeting.save(update_fields=["state"])
+    _record(AuditAction.MEETING_CLOSE, actor, meeting)
+    return meeting
+
+
+def attending_units(meeting: Meeting) -> set[int]:
+    """Units of the people who attended."""
+    return set(
+        MeetingAttendee.objects.filter(meeting=meeting, attended=True).values_list("user__unit_id", flat=True)
+    ) - {None}
+
+
+@transaction.atomic
+def minutes_distribute(*, meeting: Meeting, actor: User, recipients: Sequence[User], reason: str) -> list[DocumentCopy]:
+    """Distribute the minutes: only to the attending units and the superior agency, each copy numbered."""
+    meeting = _locked(meeting)
+    _require_organizer(meeting, actor)
+    if meeting.state == MeetingState.PLANNED:
+        raise InvalidTransition(_("Minutes exist only after the meeting."))
+    if meeting.minutes_id is None:
+        raise InvalidTransition(_("Register the minutes as a document and name them first."))
+    if not reason.strip():
+        raise ValidationFailed(_("Say why they receive the minutes."), field_errors={"reason": [_("Required.")]})
+    document = Document.objects.select_for_update().get(pk=meeting.minutes_id)
+    if not can_know(actor, document):
+        raise NotPermitted(_("You do not hold the minutes."))
+    allowed = attending_units(meeting)
+    superior = set(Unit.objects.filter(is_superior_agency=True).values_list("pk", flat=True))
+    people = list(dict.fromkeys(recipients))
+    if not people:
+        raise ValidationFailed(_("Name at least one recipient."), field_errors={"recipients": [_("Required.")]})
+    for person in people:
+        if person.unit_id not in allowed | superior:
+            message = _(
+                "%(person)s's unit did not attend the meeting: minutes go only to the attending units and "
+                "the superior agency (meeting rule 5)."
+            ) % {"person": person.display_name}
+            raise ValidationFailed(message, field_errors={"recipients": [message]})
+    copies = []
+    for person in people:
+        grant = grant_create(
+            document=document, user=person, basis=GrantBasis.DISTRIBUTION, reason=reason.strip(), granted_by=actor
+        )
+        copies.append(
+            issue_copy(document=document, holder=person, actor=actor, grant=grant, reproduction=False, purpose=MINUTES)
+        )
+    _record(AuditAction.MEETING_MINUTES, actor, meeting, document, recipients=[p.pk for p in people])
+    return copies
+
+
+@transaction.atomic
+def publication_request(*, meeting: Meeting, actor: User, text: str) -> MeetingPublication:
+    """Propose publishing something about the meeting; it goes to the head (簽陳首長)."""
+    if not can_know_meeting(actor, meeting):
+        raise NotPermitted(_("Only those who know the meeting may propose a publication."))
+    if not text.strip():
+        raise ValidationFailed(_("Write what would be published."), field_errors={"text": [_("Required.")]})
+    publication = MeetingPublication.objects.create(meeting=meeting, text=text.strip(), requested_by=actor)
+    _record(AuditAction.MEETING_PUBLICATION, actor, meeting, publication=publication.pk, state="requested")
+    return publication
+
+
+@transaction.atomic
+def publication_decide(*, publication: MeetingPublication, actor: User, approve: bool, reason: str) -> MeetingPublication:
+    """The head of the agency approves (奉核) or refuses the publication."""
+    publication = MeetingPublication.objects.select_for_update().get(pk=publication.pk)
+    if not actor.is_agency_head or not actor.is_active:
+        raise NotPermitted(_("Only the head of the agency (首長) decides whether anything about a classified meeting is published."))
+    if publication.state != PublicationState.PENDING:
+        raise InvalidTransition(_("This publication has already been decided."))
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
+    publication.state = PublicationState.APPROVED if approve else PublicationState.REFUSED
+    publication.decided_by = actor
+    publication.decided_at = timezone.now()
+    publication.decision_reason = reason.strip()
+    publication.save()
+    _record(AuditAction.MEETING_PUBLICATION, actor, publication.meeting, publication=publication.pk, state=publication.state)
+    return publication
+
+
+@transaction.atomic
+def publication_publish(*, publication: MeetingPublication, actor: User) -> MeetingPublication:
+    """Record that an approved text was published; without the head's approval it is refused."""
+    publication = MeetingPublication.objects.select_for_update().get(pk=publication.pk)
+    if not can_know_meeting(actor, publication.meeting):
+        raise NotPermitted(_("Only those who know the meeting may publish about it."))
+    if publication.state != PublicationState.APPROVED:
+        raise NotPermitted(
+            _("Nothing about a classified meeting is published without the head's approval (簽陳首長奉核, meeting rule 6).")
+        )
+    publication.state = PublicationState.PUBLISHED
+    publication.published_at = timezone.now()
+    publication.save(update_fields=["state", "published_at"])
+    _record(AuditAction.MEETING_PUBLICATION, actor, publication.meeting, publication=publication.pk, state="published")
+    return publication
+
+
+def can_know_meeting(user: User, meeting: Meeting) -> bool:
+    """The one object check for meetings."""
+    return Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
