@@ -1,9 +1,14 @@
-"""Printed forms (PDF): cover sheet, distribution register, envelopes, the day's dispatch list.
+"""Printed forms (PDF): cover sheet, distribution register, envelopes, the day's dispatch list,
+the destruction inventory and the decision letter on a party's request.
 
 Access: every form bound to a document loads it only through
 ``registry.policies.visible_document_or_404(..., purpose="print")``, which audits a refusal and
 answers 404 — printing is for people with need-to-know. The day's dispatch list is for clerks and
-lists only dispatches of documents in their register (``register_for``), metadata only.
+lists only dispatches of documents in their register (``register_for``), metadata only. The
+destruction inventory is metadata too, for the archive, supervisors and the ethics office, each
+subject shown only to whoever may know its document. A party's decision letter is for the request's
+unit and the ethics office (``party_requests_for``); a request out of reach is refused like a
+document: audited, 404.
 Every print is itself an audit event (``AuditAction.PRINT``), written after the PDF was made and
 before it is sent.
 """
@@ -21,9 +26,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from registry import audit, pdf
-from registry.models import AuditAction, Dispatch, Document, DocumentCopy
+from registry.models import (
+    AuditAction,
+    DestructionList,
+    Dispatch,
+    Document,
+    DocumentCopy,
+    PartyDecision,
+)
 from registry.policies import register_for, visible_document_or_404
 from registry.roles import Role
+from registry.services.party_requests import party_requests_for
 
 PURPOSE = "print"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -165,3 +178,49 @@ def dispatch_list(request, day: str):
         documents=sorted({d.document_id for d in dispatches}),
     )
     return _pdf_response(content, f"dispatch-list-{when.isoformat()}.pdf")
+
+
+# --- The document's later life ------------------------------------------------------------------
+
+# The destruction inventory is the archive's list, approved by a supervisor and witnessed by the
+# ethics office: those three print it.
+INVENTORY_ROLES = (Role.ARCHIVIST, Role.SUPERVISOR, Role.ETHICS)
+
+
+def _refuse(user, form: str, **ids) -> Http404:
+    """Audit a refused print (no document named) and give the 404 to raise."""
+    audit.record(action=AuditAction.ACCESS_DENIED, actor=user, details={"purpose": PURPOSE, "form": form, **ids})
+    return Http404(_("No such record, or it is not yours to print."))
+
+
+@login_required
+@require_GET
+def destruction_inventory(request, pk: int):
+    """焚燬清冊 with its signature blocks; subjects masked (密不錄由) where the printer has no need to know."""
+    user = request.user
+    inventory = DestructionList.objects.filter(pk=pk).first() if user.has_role(*INVENTORY_ROLES) else None
+    if inventory is None:
+        raise _refuse(user, "destruction_inventory", list=pk)
+    context = pdf.destruction_inventory_context(inventory, viewer=user, printed_by=user)
+    content = pdf.render_pdf(pdf.TEMPLATES["destruction_inventory"], context)
+    _print_event(
+        user, None, form="destruction_inventory", list=inventory.pk, documents=[row["pk"] for row in context["rows"]]
+    )
+    return _pdf_response(content, f"destruction-inventory-{inventory.pk}.pdf")
+
+
+@login_required
+@require_GET
+def party_letter(request, pk: int):
+    """閱卷申請決定書 of a decided request, for the unit that received it and the ethics office."""
+    user = request.user
+    party_request = party_requests_for(user).filter(pk=pk).first()
+    if party_request is None:
+        raise _refuse(user, "party_letter", request=pk)
+    if party_request.decision == PartyDecision.PENDING:
+        return _bad_request(_("This request has not been decided yet: there is no decision letter to print."))
+    content = pdf.render_pdf(pdf.TEMPLATES["party_letter"], pdf.party_letter_context(party_request, printed_by=user))
+    _print_event(
+        user, party_request.document, form="party_letter", request=party_request.pk, decision=party_request.decision
+    )
+    return _pdf_response(content, f"party-letter-{party_request.pk}.pdf")

@@ -7,6 +7,7 @@ here start with ``pr_`` so they never shadow a shared fixture.
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -16,8 +17,16 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from classification import Level, TransitMethod
-from registry.models import Direction, Unit, User
+from registry.models import (
+    Direction,
+    Document,
+    StorageLocation,
+    StorageZone,
+    Unit,
+    User,
+)
 from registry.roles import Role
+from registry.services import archive as archive_svc
 from registry.services import dispatch as dispatch_svc
 from registry.services import distribution as dist_svc
 from registry.services import documents as doc_svc
@@ -53,6 +62,7 @@ def pr_office(db):
         # Same unit, cleared to 絕對機密, every register role there is: still no need-to-know.
         outsider=_person("pr-outsider", confidential, Role.HANDLER, full_name="局外周"),
         ethics=_person("pr-ethics", ethics_unit, Role.ETHICS, full_name="政風吳"),
+        archivist=_person("pr-archivist", secretariat, Role.ARCHIVIST, full_name="檔管黃"),
         other_clerk=_person("pr-clerk2", elsewhere, Role.CLERK, full_name="收發黃"),
     )
 
@@ -129,6 +139,44 @@ def pr_dispatch(pr_office):
         return dispatch_svc.dispatch_record(document=document, actor=clerk or pr_office.clerk, **values)
 
     return send
+
+
+@pytest.fixture
+def pr_archived(pr_office, pr_document):
+    """``pr_archived(**registration)``: a document handled, handed over and filed by the archivist in
+    a cabinet of its zone (機密檔案 for 密 and above), with its filing moved back ``years_ago`` years
+    (default: the retention period and a day) so that its retention period has ended."""
+    cabinets = {
+        StorageZone.CLASSIFIED: StorageLocation.objects.create(code="PR-C1", name="機密檔案櫃", zone=StorageZone.CLASSIFIED),
+        StorageZone.UNCLASSIFIED: StorageLocation.objects.create(code="PR-U1", name="一般檔案櫃", zone=StorageZone.UNCLASSIFIED),
+    }
+
+    def make(*, retention_years: int | None = 1, class_number: str = "0401", years_ago: int | None = None, **overrides):
+        document = pr_document(**overrides)
+        document = archive_svc.archive_handover(document=document, actor=pr_office.handler)
+        document = archive_svc.archive_receive(
+            document=document,
+            actor=pr_office.archivist,
+            location=cabinets[archive_svc.zone_for(document)],
+            retention_years=retention_years,
+            class_number=class_number,
+        )
+        back = years_ago if years_ago is not None else (retention_years or 0) + 1
+        # Time passing, not a change behind the services' back: the registration and filing dates
+        # move back together, nothing else.
+        ago = timedelta(days=366 * back)
+        Document.objects.filter(pk=document.pk).update(
+            registered_at=document.registered_at - ago - timedelta(days=90), archived_at=document.archived_at - ago
+        )
+        document.refresh_from_db()
+        return document
+
+    return make
+
+
+def pdf_text(content: bytes) -> str:
+    """All pages' text with every run of whitespace (line breaks inside long Chinese text) removed."""
+    return re.sub(r"\s+", "", "".join(pdf_pages(content)))
 
 
 def pdf_pages(content: bytes) -> list[str]:

@@ -220,6 +220,88 @@ def _dispatch(o: Office, document, n: int, method: TransitMethod):
     )
 
 
+INVENTORY_ROWS = 100
+
+
+def _archivist(o: Office):
+    from registry.roles import Role
+
+    return _person("bench-archivist", "測試檔管", o.sec, Role.ARCHIVIST)
+
+
+def _cabinet():
+    from registry.models import StorageLocation, StorageZone
+
+    cabinet, _ = StorageLocation.objects.get_or_create(
+        code="BENCH-C1", defaults={"name": "效能測試機密檔案櫃", "zone": StorageZone.CLASSIFIED}
+    )
+    return cabinet
+
+
+def destruction_inventory(o: Office, out):
+    """A drafted 焚燬清冊 of INVENTORY_ROWS 密 documents, each registered, handled, handed over and
+    filed through the services, with its filing moved back past its one-year retention period."""
+    from registry.models import DestructionList, Document, DocumentState
+    from registry.services import archive
+    from registry.services.destruction import destruction_draft
+
+    inventory = DestructionList.objects.filter(note=BENCH_MARK).first()
+    if inventory is not None and inventory.items.count() == INVENTORY_ROWS:
+        return inventory
+    started = time.perf_counter()
+    archivist, cabinet = _archivist(o), _cabinet()
+    documents = []
+    for n in range(INVENTORY_ROWS):
+        tag = f"destroy-{n:03d}"
+        document = Document.objects.filter(sender_ref=f"{BENCH_MARK}-{tag}").first()
+        if document is None:
+            document = _register(o, subject=f"年度採購評選紀錄第{n:03d}冊（效能測試）", level=Level.OFFICIAL_SECRET, tag=tag, walk=True)
+        if document.state == DocumentState.IN_HANDLING:
+            document = archive.archive_handover(document=document, actor=o.handler)
+        if document.state == DocumentState.TO_ARCHIVE:
+            document = archive.archive_receive(
+                document=document, actor=archivist, location=cabinet, retention_years=1, class_number=f"0401-{n:03d}"
+            )
+            # Two years have passed since the filing: the retention period has ended.
+            Document.objects.filter(pk=document.pk).update(archived_at=document.archived_at - timedelta(days=731))
+        documents.append(document)
+    inventory = destruction_draft(actor=archivist, documents=documents, note=BENCH_MARK)
+    out(f"  drafted a destruction inventory of {INVENTORY_ROWS} documents through the services in {time.perf_counter() - started:.1f} s")
+    return inventory
+
+
+def party_request(o: Office):
+    """A partly granted party's request citing grounds 2 and 3, for the decision letter."""
+    from registry.models import PartyDecision, PartyRequest
+    from registry.services.party_requests import (
+        party_request_decide,
+        party_request_record,
+    )
+
+    request = PartyRequest.objects.filter(files_described__startswith=BENCH_MARK).first()
+    if request is None:
+        request = party_request_record(
+            actor=o.clerk,
+            applicant="效能測試申請人",
+            applicant_kind="party",
+            applicant_address="403 臺中市西區民權路99號",
+            files_described=f"{BENCH_MARK} 本府112年都市計畫變更案卷宗",
+            legal_interest="申請人為計畫範圍內土地所有權人，為提起訴願之需要",
+            wants_copy=True,
+        )
+    if request.decision == PartyDecision.PENDING:
+        request = party_request_decide(
+            request=request,
+            actor=o.supervisor,
+            decision=PartyDecision.PARTIAL,
+            grounds=[2, 3],
+            released_part="會議紀錄第1頁至第12頁（已遮蔽個人資料）",
+            conditions="現場閱覽，由本府人員在場監督",
+            reasons="卷內含機密附件及第三人個人資料，其餘部分無保密必要，依行政程序法第46條第3項提供。",
+        )
+    return request
+
+
 # --- benchmarks -------------------------------------------------------------------------------
 
 
@@ -246,6 +328,8 @@ def bench_forms(ctx: BenchContext) -> Section:
     copy = DocumentCopy.objects.get(document=document, number=FORM_COPIES)
     dispatch = Dispatch.objects.filter(document=document).select_related("document", "copy").order_by("pk").first()
     today = timezone.localdate()
+    inventory = destruction_inventory(o, ctx.out)
+    letter_request = party_request(o)
 
     def day_list():
         from registry.views.printing import day_dispatches
@@ -263,6 +347,13 @@ def bench_forms(ctx: BenchContext) -> Section:
         ("envelope_inner", "DL label", lambda: pdf.inner_envelope_context(dispatch, printed_by=o.clerk), None),
         ("envelope_outer", "DL label", lambda: pdf.outer_envelope_context(dispatch), None),
         ("dispatch_list", f"{DAY_DISPATCHES} rows", day_list, None),
+        (
+            "destruction_inventory",
+            f"{INVENTORY_ROWS} rows",
+            lambda: pdf.destruction_inventory_context(inventory, viewer=o.ethics, printed_by=o.ethics),
+            None,
+        ),
+        ("party_letter", "one page", lambda: pdf.party_letter_context(letter_request, printed_by=o.clerk), None),
     ]
     watch = _FontToolsWatch()
     weasy_logger = logging.getLogger("weasyprint")
