@@ -67,6 +67,7 @@ class AuditAction(models.TextChoices):
     MEETING_PROPOSE = "meeting.propose", _("proposed an attendee")
     MEETING_APPROVE = "meeting.approve", _("approved an attendee")
     MEETING_REFUSE = "meeting.refuse", _("refused an attendee")
+    MEETING_MATERIALS = "meeting.materials", _("named a meeting's materials or minutes")
     MEETING_ANNOUNCE = "meeting.announce", _("announced the classification")
     MEETING_HAND_OUT = "meeting.hand_out", _("handed out meeting materials")
     MEETING_CLOSE = "meeting.close", _("closed a meeting")

@@ -19,6 +19,8 @@ from registry import audit
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
+    CopyCustody,
+    CopyMovement,
     CopyState,
     Decision,
     Document,
@@ -36,7 +38,7 @@ from registry.models import (
 from registry.models.documents import GrantBasis
 from registry.policies import can_know
 from registry.roles import Role
-from registry.services.distribution import issue_copy
+from registry.services.distribution import ACTIVE_STATES, issue_copy
 from registry.services.grants import grant_create
 
 MATERIALS = "meeting"
@@ -62,6 +64,14 @@ def _require_organizer(meeting: Meeting, actor: User) -> None:
     if actor.has_role(Role.SUPERVISOR) and actor.unit_id and meeting.organizing_unit_id in actor.unit.descendant_ids():
         return
     raise NotPermitted(_("Only the organizer or a supervisor of the organizing unit may do this."))
+
+
+def _require_in_handling(document: Document) -> None:
+    if document.state not in ACTIVE_STATES:
+        raise InvalidTransition(
+            _("Copies are handed out only of a document that is being handled; this one is %(state)s.")
+            % {"state": document.get_state_display()}
+        )
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -139,6 +149,8 @@ def staff_choose(*, meeting: Meeting, actor: User, person: User, duty: str) -> M
     """Choose a member of the service staff; they are in the room, so they must be cleared."""
     meeting = _locked(meeting)
     _require_organizer(meeting, actor)
+    if meeting.state != MeetingState.PLANNED:
+        raise InvalidTransition(_("Service staff are chosen before the meeting."))
     if not duty.strip():
         raise ValidationFailed(_("Say what they will do."), field_errors={"duty": [_("Required.")]})
     _check_cleared(person, meeting)
@@ -173,6 +185,8 @@ def attendee_decide(*, attendee: MeetingAttendee, actor: User, approve: bool, re
     attendee = MeetingAttendee.objects.select_for_update().select_related("user").get(pk=attendee.pk)
     meeting = _locked(attendee.meeting)
     _require_organizer(meeting, actor)
+    if meeting.state != MeetingState.PLANNED:
+        raise InvalidTransition(_("Attendees are vetted before the meeting."))
     if attendee.decision != Decision.PENDING:
         raise InvalidTransition(_("This attendee has already been decided."))
     if not reason.strip():
@@ -208,7 +222,7 @@ def materials_set(*, meeting: Meeting, actor: User, document: Document, minutes:
             raise InvalidTransition(_("Materials are named before the meeting."))
         meeting.materials = document
     meeting.save(update_fields=["minutes" if minutes else "materials"])
-    _record(AuditAction.MEETING_REGISTER, actor, meeting, document, role=MINUTES if minutes else MATERIALS)
+    _record(AuditAction.MEETING_MATERIALS, actor, meeting, document, role=MINUTES if minutes else MATERIALS)
     return meeting
 
 
@@ -253,6 +267,7 @@ def materials_hand_out(*, meeting: Meeting, actor: User, attendee: MeetingAttend
     document = Document.objects.select_for_update().get(pk=meeting.materials_id)
     if not can_know(actor, document):
         raise NotPermitted(_("You do not hold the materials."))
+    _require_in_handling(document)
     grant = grant_create(
         document=document,
         user=attendee.user,
@@ -277,6 +292,30 @@ def outstanding_materials(meeting: Meeting):
 
 
 @transaction.atomic
+def materials_recall(*, meeting: Meeting, actor: User) -> list[DocumentCopy]:
+    """After the meeting, ask every attendee to return their copy (this meeting's copies only)."""
+    meeting = _locked(meeting)
+    _require_organizer(meeting, actor)
+    if meeting.state != MeetingState.HELD:
+        raise InvalidTransition(_("Materials are recalled after the meeting has been held."))
+    handed = MeetingAttendee.objects.filter(meeting=meeting, copy__isnull=False).values("copy_id")
+    copies = list(
+        DocumentCopy.objects.select_for_update().filter(pk__in=handed, state=CopyState.HELD, recalled_at__isnull=True)
+    )
+    if not copies:
+        raise InvalidTransition(_("No copy of this meeting's materials is out."))
+    now = timezone.now()
+    for copy in copies:
+        copy.recalled_at = now
+        copy.save(update_fields=["recalled_at"])
+        CopyCustody.objects.create(
+            copy=copy, movement=CopyMovement.RECALL, from_user=copy.holder, by=actor, note=meeting.subject[:300]
+        )
+    _record(AuditAction.COPY_RECALL, actor, meeting, meeting.materials, copies=[c.number for c in copies])
+    return copies
+
+
+@transaction.atomic
 def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
     """Close the meeting once every copy of its materials is back."""
     meeting = _locked(meeting)
@@ -296,10 +335,11 @@ def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 def attending_units(meeting: Meeting) -> set[int]:
-    """Units of the people who attended."""
-    return set(
-        MeetingAttendee.objects.filter(meeting=meeting, attended=True).values_list("user__unit_id", flat=True)
-    ) - {None}
+    """Units that attended: the organizing unit, the chair's, and those of attendees who came
+    (marked present when they were handed their copy)."""
+    units = set(MeetingAttendee.objects.filter(meeting=meeting, attended=True).values_list("user__unit_id", flat=True))
+    units |= {meeting.organizing_unit_id, meeting.chair.unit_id}
+    return units - {None}
 
 
 @transaction.atomic
@@ -316,6 +356,7 @@ def minutes_distribute(*, meeting: Meeting, actor: User, recipients: Sequence[Us
     document = Document.objects.select_for_update().get(pk=meeting.minutes_id)
     if not can_know(actor, document):
         raise NotPermitted(_("You do not hold the minutes."))
+    _require_in_handling(document)
     allowed = attending_units(meeting)
     superior = set(Unit.objects.filter(is_superior_agency=True).values_list("pk", flat=True))
     people = list(dict.fromkeys(recipients))

@@ -36,7 +36,7 @@ def test_the_organizer_names_the_materials(meeting, organizer, materials):
     assert Meeting.objects.get(pk=meeting.pk).materials == materials
     # Naming the materials is written under the register action, with the document and its role.
     details = meeting_event(
-        AuditAction.MEETING_REGISTER, since=seq, actor=organizer, meeting=meeting, document=materials
+        AuditAction.MEETING_MATERIALS, since=seq, actor=organizer, meeting=meeting, document=materials
     )
     assert details == {"meeting": meeting.pk, "role": "meeting"}
 

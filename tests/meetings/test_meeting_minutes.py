@@ -56,7 +56,7 @@ def test_the_minutes_are_named_at_any_time(meeting, organizer, minutes_document)
     meeting.refresh_from_db()
     assert meeting.minutes == minutes_document and meeting.materials_id is None
     details = meeting_event(
-        AuditAction.MEETING_REGISTER, since=seq, actor=organizer, meeting=meeting, document=minutes_document
+        AuditAction.MEETING_MATERIALS, since=seq, actor=organizer, meeting=meeting, document=minutes_document
     )
     assert details == {"meeting": meeting.pk, "role": "minutes"}
 
@@ -234,7 +234,9 @@ def test_minutes_are_distributed_after_the_meeting_is_closed(attended, organizer
 
 
 @pytest.mark.parametrize("unit_of", ["organizer", "chair"])
-def test_the_organizing_unit_and_the_chairs_unit_attended(unit_of, request, attended, organizer, make_person):
+def test_the_organizing_unit_and_the_chairs_unit_attended(
+    unit_of, request, attended, organizer, make_person, minutes_document
+):
     """The organizing unit held the meeting and the chair presided over it: both units attended, so
     their people may receive the minutes (出席會議單位), even with no materials handed to them."""
     unit = request.getfixturevalue(unit_of).unit
@@ -244,4 +246,4 @@ def test_the_organizing_unit_and_the_chairs_unit_attended(unit_of, request, atte
     (copy,) = svc.minutes_distribute(meeting=attended, actor=organizer, recipients=[member], reason="分送")
 
     assert copy.holder == member
-    meeting_event(AuditAction.MEETING_MINUTES, since=seq, actor=organizer, meeting=attended, document=attended.minutes)
+    meeting_event(AuditAction.MEETING_MINUTES, since=seq, actor=organizer, meeting=attended, document=minutes_document)
