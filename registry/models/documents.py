@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -61,10 +62,11 @@ class DocumentQuerySet(models.QuerySet):
         """Annotate ``known`` (True where the person may know the document) for register views."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.annotate(known=models.Value(False))
+        # Coalesce: "custodian = me" is NULL, not false, where a document has no custodian.
         return self.annotate(
-            known=models.ExpressionWrapper(
-                need_to_know_q(user),
-                output_field=models.BooleanField(),
+            known=Coalesce(
+                models.ExpressionWrapper(need_to_know_q(user), output_field=models.BooleanField()),
+                models.Value(False),
             )
         )
 
@@ -203,20 +205,17 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_level = instance.__dict__.get("level")
-        return instance
-
     def save(self, *args, **kwargs):
         # A level changes only by a recorded decision (國家機密保護法第10條; DESIGN): the
-        # reclassification service is the one place that may set this flag.
-        stored = getattr(self, "_stored_level", None)
-        if self.pk and stored is not None and stored != self.level and not getattr(self, "_level_decision", False):
-            raise ValueError("a document's level changes only through a recorded reclassification decision")
+        # reclassification service is the one place that may set this flag. The stored level is
+        # read afresh, so a deferred, refreshed or stale instance cannot slip a change through.
+        update_fields = kwargs.get("update_fields")
+        writes_level = update_fields is None or "level" in update_fields
+        if self.pk and writes_level and not getattr(self, "_level_decision", False):
+            stored = Document.objects.filter(pk=self.pk).values_list("level", flat=True).first()
+            if stored is not None and stored != self.level:
+                raise ValueError("a document's level changes only through a recorded reclassification decision")
         super().save(*args, **kwargs)
-        self._stored_level = self.level
         self._level_decision = False
 
     @property

@@ -25,6 +25,7 @@ from registry.models import (
     Document,
     DocumentCopy,
     DocumentState,
+    NeedToKnowGrant,
     ReclassificationNotice,
     ReviewOutcome,
     ReviewRecord,
@@ -215,11 +216,33 @@ def _change_level(document, actor, kind, old_level, new_level, new_protection_ye
         check_clearance(actor, probe)
     except NotPermitted:
         raise NotPermitted(_("Your clearance does not reach the new level.")) from None
+    if target > old_level:
+        _refuse_knowers_below(document, target)
     document.level = target
     document.protection_years = years
     document.declass_due_on = protection.deemed_declassified_on()
     document._level_decision = True
     document.save(update_fields=["level", "protection_years", "declass_due_on"])
+
+
+def _refuse_knowers_below(document: Document, target: Level) -> None:
+    """An upgrade may not leave anyone knowing the document above their clearance."""
+    live = NeedToKnowGrant.objects.filter(document=document, ended_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+    holders = DocumentCopy.objects.filter(document=document, state=CopyState.HELD)
+    people = User.objects.filter(
+        Q(pk__in=live.values("user_id")) | Q(pk__in=holders.values("holder_id")) | Q(pk=document.custodian_id or 0)
+    ).filter(Q(clearance__lt=target) | Q(clearance__isnull=True))
+    names = [p.display_name for p in people.order_by("pk")]
+    if names:
+        raise NotPermitted(
+            _(
+                "%(people)s know this document or hold a copy but are not cleared for %(level)s: end their "
+                "need-to-know and take their copies back before upgrading."
+            )
+            % {"people": "、".join(names), "level": target.label}
+        )
 
 
 @transaction.atomic

@@ -163,6 +163,11 @@ def destruction_record(
             _("The witness and the person who destroys must be two different people."),
             field_errors={"witness": [_("Same person.")]},
         )
+    if not destroyed_by.has_role(Role.ARCHIVIST):
+        raise NotPermitted(
+            _("%(person)s is not on the archive's staff: the archive destroys its files.")
+            % {"person": destroyed_by.display_name}
+        )
     if actor.pk not in (witness.pk, destroyed_by.pk):
         raise NotPermitted(_("Only the witness or the person who destroyed the documents may record it."))
     if method not in DestructionMethod.values:
