@@ -147,6 +147,30 @@ REGISTRY_RECEIPT_DUE_DAYS = env_int("REGISTRY_RECEIPT_DUE_DAYS", 14)
 # Name printed on forms and pages.
 REGISTRY_AGENCY_NAME = os.environ.get("REGISTRY_AGENCY_NAME", "臺中市政府")
 
+
+def _office_hours(name: str, default: str) -> tuple[float, float]:
+    """"08:30-17:30" → (8.5, 17.5): start and end of the office day in hours, Taipei time."""
+    raw = os.environ.get(name) or default
+    try:
+        (start_h, start_m), (end_h, end_m) = (part.strip().split(":") for part in raw.split("-"))
+        start, end = int(start_h) + int(start_m) / 60, int(end_h) + int(end_m) / 60
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like 08:00-18:00, not {raw!r}") from exc
+    if not 0 <= start < end <= 24:
+        raise ImproperlyConfigured(f"{name} must start before it ends, within one day: {raw!r}")
+    return start, end
+
+
+# The ethics office's review (registry/review/). Views and prints of documents outside the office
+# hours (Taipei time), or on a day that is not an office day (ISO weekdays, 1 = Monday), are
+# reported; so is a person viewing more than BURST_COUNT distinct documents within BURST_MINUTES,
+# and a copy still held RECALL_GRACE_DAYS after its recall.
+REGISTRY_OFFICE_HOURS = _office_hours("REGISTRY_OFFICE_HOURS", "08:00-18:00")
+REGISTRY_OFFICE_DAYS = tuple(int(day) for day in env_list("REGISTRY_OFFICE_DAYS", ["1", "2", "3", "4", "5"]))
+REGISTRY_VIEW_BURST_COUNT = env_int("REGISTRY_VIEW_BURST_COUNT", 20)
+REGISTRY_VIEW_BURST_MINUTES = env_int("REGISTRY_VIEW_BURST_MINUTES", 10)
+REGISTRY_RECALL_GRACE_DAYS = env_int("REGISTRY_RECALL_GRACE_DAYS", 7)
+
 # Only the test settings turn this on: it lets the test database's flush truncate the audit table.
 AUDIT_ALLOW_TEST_FLUSH = False
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import audit, dispatch, distribution, documents, register
+from registry.views import audit, dispatch, distribution, documents, register, review
 
 app_name = "registry"
 
@@ -20,6 +20,13 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/cancel/", documents.DocumentCancelView.as_view(), name="document_cancel"),
     path("audit/", audit.AuditSearchView.as_view(), name="audit_search"),
+    path("audit/export.csv", audit.AuditExportView.as_view(), name="audit_export"),
+    # The ethics office's review (政風查核): chain state, a person's activity, anomaly reports.
+    path("review/", review.ReviewHomeView.as_view(), name="review_home"),
+    path("review/verify/", review.ChainVerifyView.as_view(), name="review_verify"),
+    path("review/reports/<slug:report>/", review.ReportView.as_view(), name="review_report"),
+    path("review/people/", review.PeopleView.as_view(), name="review_people"),
+    path("review/people/<int:user_id>/", review.PersonActivityView.as_view(), name="review_person"),
     # Restricted distribution (限制分發), numbered copies, copying and publication, grants.
     path(
         "documents/<int:pk>/distribution/request/",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("dispatches/<int:pk>/outer.pdf", printing.envelope_outer, name="envelope_outer"),
     # <str:day>, not a date pattern: a malformed day gets a 400 that says what is expected.
     path("dispatches/day/<str:day>.pdf", printing.dispatch_list, name="dispatch_list"),
+    # The ethics office's inspection report of a period (?from=YYYY-MM-DD&to=YYYY-MM-DD).
+    path("review/inspection.pdf", printing.inspection_report, name="inspection_report"),
     path("destructions/<int:pk>/inventory.pdf", printing.destruction_inventory, name="destruction_inventory"),
     path("party-requests/<int:pk>/letter.pdf", printing.party_letter, name="party_letter"),
 ]

@@ -1,5 +1,6 @@
 from registry.models.archive import Loan, LoanState, StorageLocation, StorageZone
 from registry.models.audit import AuditAction, AuditEvent
+from registry.models.chain import ChainVerification, VerificationSource
 from registry.models.declassification import (
     ClassificationDecision,
     DecisionKind,
@@ -78,6 +79,8 @@ __all__ = [
     "ReproductionKind",
     "ReproductionRequest",
     "AuditAction",
+    "ChainVerification",
+    "VerificationSource",
     "AuditEvent",
     "Direction",
     "Document",

@@ -1,38 +1,77 @@
-"""The ethics office's search of the audit chain (稽核紀錄查詢)."""
+"""The search of the audit trail (稽核紀錄查詢) and its CSV export.
+
+Ethics officers search the whole trail; unit supervisors the events of their unit subtree (their
+people's events, and events on their units' documents). Every search and every export is itself
+recorded in the chain (``AUDIT_SEARCH``; an export says ``"export": true``). Neither the page nor
+the CSV ever shows a document's subject.
+"""
 
 from __future__ import annotations
 
+from django.db.models import Model
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from registry import audit, selectors
-from registry.forms import AuditSearchForm
+from registry import audit
 from registry.models import AuditAction
-from registry.roles import Role
-from registry.views.base import RegistryView, paginate
+from registry.review import reports
+from registry.review.chain import chain_head, latest_verification
+from registry.review.export import csv_response
+from registry.review.forms import TrailSearchForm
+from registry.views.base import paginate
+from registry.views.review import ReviewView
 
 
-class AuditSearchView(RegistryView, TemplateView):
-    """Ethics officers only. Shows handling records, never a document's subject."""
+def _detail(value):
+    if isinstance(value, Model):
+        return value.pk
+    return value if isinstance(value, int) else str(value)
+
+
+class AuditSearchView(ReviewView, TemplateView):
+    """/audit/: the trail, filtered by person, unit, document, action, level and period.
+
+    ``?format=csv`` (or /audit/export.csv) streams the same filtered events as CSV.
+    """
 
     template_name = "audit/audit_search.html"
-    required_roles = (Role.ETHICS,)
     denied_purpose = "audit_search"
+    export = False
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = AuditSearchForm(self.request.GET or None)
+    def get(self, request, *args, **kwargs):
+        form = TrailSearchForm(request.GET or None, scope=self.scope)
         filters = form.filters()
-        if filters:
+        export = self.export or request.GET.get("format") == "csv"
+        if filters or export:
             # The search itself is a handling record: who looked for what.
+            details = {name: _detail(value) for name, value in filters.items()}
+            if export:
+                details["export"] = True
             audit.record(
                 action=AuditAction.AUDIT_SEARCH,
-                actor=self.request.user,
-                details={name: str(value) for name, value in filters.items()},
+                actor=request.user,
+                details={**details, **self.scope_details()},
             )
+        events = reports.trail_events(self.scope, **filters)
+        if export:
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            return csv_response(events, filename=f"audit-trail-{stamp}.csv")
+        context = self.get_context_data(**kwargs)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("format", None)
         context.update(
             form=form,
             searched=bool(filters),
-            page=paginate(self.request, selectors.audit_events(**filters)),
-            head=selectors.chain_head(),
+            page=paginate(request, reports.event_rows(events)),
+            head=chain_head(),
+            verification=latest_verification(),
+            export_query=query.urlencode(),
         )
-        return context
+        return self.render_to_response(context)
+
+
+class AuditExportView(AuditSearchView):
+    """/audit/export.csv: the CSV of the search the query string describes."""
+
+    export = True

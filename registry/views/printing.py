@@ -224,3 +224,65 @@ def party_letter(request, pk: int):
         user, party_request.document, form="party_letter", request=party_request.pk, decision=party_request.decision
     )
     return _pdf_response(content, f"party-letter-{party_request.pk}.pdf")
+
+
+# --- the ethics office's inspection report (政風查核報告) --------------------------------------------
+# For ethics officers (the whole office) and unit supervisors (their unit subtree); anybody else
+# gets an audited 404, like the review pages. Printing re-verifies the whole chain and records the
+# verification, so the head hash on paper is one that was just checked.
+
+
+def _period_param(request, name: str) -> tuple[date | None, bool]:
+    """(day, ok) for ``?name=YYYY-MM-DD``; an absent parameter is (None, True)."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None, True
+    day = _parse_day(raw)
+    return day, day is not None and day.year >= 1912
+
+
+@login_required
+@require_GET
+def inspection_report(request):
+    """政風查核報告 of a period (``?from=YYYY-MM-DD&to=YYYY-MM-DD``; the last 30 days by default)."""
+    from registry.models import VerificationSource
+    from registry.policies import record_denied
+    from registry.review.chain import verify_and_record
+    from registry.review.reports import default_period
+    from registry.review.scope import review_scope
+
+    user = request.user
+    scope = review_scope(user)
+    if scope is None:
+        record_denied(user, None, purpose="inspection_report")
+        raise Http404(_("There is no such page, or it is not for you."))
+    date_from, ok_from = _period_param(request, "from")
+    date_to, ok_to = _period_param(request, "to")
+    if not (ok_from and ok_to):
+        return _bad_request(_("Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD (real calendar dates)."))
+    default_from, default_to = default_period()
+    date_from, date_to = date_from or default_from, date_to or default_to
+    if date_from > date_to:
+        return _bad_request(_("The end of the period lies before its start."))
+    verification = verify_and_record(source=VerificationSource.PRINT, user=user)
+    context = pdf.inspection_report_context(
+        scope=scope,
+        date_from=date_from,
+        date_to=date_to,
+        verification=verification,
+        scope_unit=None if scope.whole_office else user.unit,
+        printed_by=user,
+    )
+    content = pdf.render_pdf(pdf.TEMPLATES["inspection_report"], context)
+    _print_event(
+        user,
+        None,
+        form="inspection_report",
+        date_from=date_from.isoformat(),
+        date_to=date_to.isoformat(),
+        scope="office" if scope.whole_office else sorted(scope.units),
+        through_seq=verification.through_seq,
+        head_hash=verification.head_hash,
+        whole=verification.whole,
+    )
+    return _pdf_response(content, f"inspection-report-{date_from.isoformat()}-{date_to.isoformat()}.pdf")
