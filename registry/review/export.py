@@ -3,7 +3,9 @@
 Excel opens UTF-8 only with a byte-order mark, so the file starts with one. A cell that starts
 with = + - @ (or a tab or carriage return) would be read by a spreadsheet as a formula — a reason
 typed into a form could carry one — so such a cell gets a leading single quote. The columns never
-include a document's subject: the query reads registration numbers and levels only.
+include a document's subject: the query reads registration numbers and levels only; free text in
+the details of an event about a document the exporter does not know is masked, as on the pages
+(``registry.review.details``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from classification import Level
 from registry.models import AuditAction
+from registry.review.details import visible_details
 from registry.review.reports import taipei
 
 BOM = "\ufeff"
@@ -45,6 +48,8 @@ _VALUES = (
     "document__reg_serial",
     "document__level",
     "details",
+    "document_id",
+    "known",
 )
 
 
@@ -62,12 +67,15 @@ class _Echo:
 
 
 def csv_lines(queryset: QuerySet, *, action_labels: dict[str, str]) -> Iterator[str]:
-    """The header and one line per event, oldest first, read in chunks (never all at once)."""
+    """The header and one line per event, oldest first, read in chunks (never all at once).
+
+    ``queryset`` carries ``known`` (``registry.review.details.with_known``): free text in the details
+    of an event about a document the exporter does not know is masked."""
     writer = csv.writer(_Echo())
     tz = taipei()
     yield BOM + writer.writerow(COLUMNS)
     rows = queryset.order_by("seq").values_list(*_VALUES).iterator(chunk_size=2000)
-    for seq, at, username, full_name, unit, action, year, series, serial, level, details in rows:
+    for seq, at, username, full_name, unit, action, year, series, serial, level, details, document_id, known in rows:
         number = f"{year}{series}{serial:06d}" if year is not None else ""
         yield writer.writerow(
             [
@@ -82,7 +90,7 @@ def csv_lines(queryset: QuerySet, *, action_labels: dict[str, str]) -> Iterator[
                     action_labels.get(action, action),
                     number,
                     Level(level).label if level else "",
-                    details,
+                    visible_details(details, document_id=document_id, known=known),
                 )
             ]
         )

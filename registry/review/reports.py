@@ -31,6 +31,7 @@ from registry.models import (
     NeedToKnowGrant,
     User,
 )
+from registry.review.details import with_known
 from registry.review.scope import ReviewScope
 from registry.selectors import filter_by_number
 from registry.services.archive import overdue_loans
@@ -96,9 +97,12 @@ def _in_period(queryset: QuerySet, start: datetime | None, end: datetime | None)
     return queryset
 
 
-def event_rows(queryset: QuerySet) -> QuerySet:
-    """Events ready for a table, newest first: actor, unit and document joined, subject never read."""
-    return queryset.select_related("actor__unit", "document").only(*EVENT_FIELDS).order_by("-seq")
+def event_rows(queryset: QuerySet, viewer=None) -> QuerySet:
+    """Events ready for a table, newest first: actor, unit and document joined, subject never read;
+    ``known`` says whether ``viewer`` may know each event's document (its free text is masked
+    otherwise: ``registry.review.details``)."""
+    rows = queryset.select_related("actor__unit", "document").only(*EVENT_FIELDS, "document_id")
+    return with_known(rows, viewer).order_by("-seq")
 
 
 # --- the trail -----------------------------------------------------------------------------------
@@ -386,12 +390,13 @@ REPORTS = {
 }
 
 
-def report_rows(slug: str, scope: ReviewScope, start: datetime | None, end: datetime | None):
-    """The rows of one report (a queryset, or a list for bursts)."""
+def report_rows(slug: str, scope: ReviewScope, start: datetime | None, end: datetime | None, viewer=None):
+    """The rows of one report (a queryset, or a list for bursts); ``viewer`` unmasks the details
+    of events on documents they know."""
     if slug == "refused":
         return refused_accesses(scope, start, end)
     if slug == "off-hours":
-        return event_rows(off_hours_views(scope, start, end))
+        return event_rows(off_hours_views(scope, start, end), viewer)
     if slug == "bursts":
         return view_bursts(scope, start, end)
     if slug == "open-grants":

@@ -3,7 +3,8 @@
 Ethics officers search the whole trail; unit supervisors the events of their unit subtree (their
 people's events, and events on their units' documents). Every search and every export is itself
 recorded in the chain (``AUDIT_SEARCH``; an export says ``"export": true``). Neither the page nor
-the CSV ever shows a document's subject.
+the CSV ever shows a document's subject, and free text in the details of an event about a document
+the reviewer does not know is masked (``registry.review.details``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from registry import audit
 from registry.models import AuditAction
 from registry.review import reports
 from registry.review.chain import chain_head, latest_verification
+from registry.review.details import with_known
 from registry.review.export import csv_response
 from registry.review.forms import TrailSearchForm
 from registry.views.base import paginate
@@ -55,7 +57,7 @@ class AuditSearchView(ReviewView, TemplateView):
         events = reports.trail_events(self.scope, **filters)
         if export:
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-            return csv_response(events, filename=f"audit-trail-{stamp}.csv")
+            return csv_response(with_known(events, request.user), filename=f"audit-trail-{stamp}.csv")
         context = self.get_context_data(**kwargs)
         query = request.GET.copy()
         query.pop("page", None)
@@ -63,7 +65,7 @@ class AuditSearchView(ReviewView, TemplateView):
         context.update(
             form=form,
             searched=bool(filters),
-            page=paginate(request, reports.event_rows(events)),
+            page=paginate(request, reports.event_rows(events, request.user)),
             head=chain_head(),
             verification=latest_verification(),
             export_query=query.urlencode(),

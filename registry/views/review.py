@@ -191,7 +191,7 @@ class ReportView(ReviewView, TemplateView):
         is_period = reports.REPORTS[slug]
         form, date_from, date_to = period_from(self.request)
         start, end = reports.period_bounds(date_from, date_to) if is_period else (None, None)
-        rows = reports.report_rows(slug, self.scope, start, end)
+        rows = reports.report_rows(slug, self.scope, start, end, viewer=self.request.user)
         page = paginate(self.request, rows)
         details = {"report": slug}
         if is_period:
@@ -256,6 +256,6 @@ class PersonActivityView(ReviewView, TemplateView):
             date_to=date_to,
             counts=counts,
             total=sum(row["count"] for row in counts),
-            page=paginate(self.request, reports.event_rows(events)),
+            page=paginate(self.request, reports.event_rows(events, self.request.user)),
         )
         return context

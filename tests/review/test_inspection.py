@@ -12,7 +12,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from registry import audit
-from registry.models import AuditAction, AuditEvent, ChainVerification, VerificationSource
+from registry.models import (
+    AuditAction,
+    AuditEvent,
+    ChainVerification,
+    VerificationSource,
+)
 from tests.registry.support import head_seq
 from tests.review.conftest import FOREIGN_SUBJECT, SUBJECT, refuse, view
 

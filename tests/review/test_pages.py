@@ -13,7 +13,12 @@ from django.urls import reverse
 
 from classification import Level
 from registry import audit
-from registry.models import AuditAction, AuditEvent, ChainVerification, VerificationSource
+from registry.models import (
+    AuditAction,
+    AuditEvent,
+    ChainVerification,
+    VerificationSource,
+)
 from registry.review import reports
 from registry.review.export import BOM, COLUMNS, neutralise
 from tests.registry.support import head_seq
@@ -282,3 +287,37 @@ def test_a_supervisor_reviews_people_of_their_units_only(client, supervisor, han
     assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
     people = client.get(reverse("registry:review_people")).content.decode()
     assert handler.username in people and stranger.username not in people
+
+
+# --- free text about a document is for those who know it -----------------------------------------
+
+REASON = "甲案會辦密由"
+
+
+def test_reasons_on_documents_the_reviewer_does_not_know_are_masked(client, ethics_officer, supervisor, secret, handler):
+    from registry.services.distribution import distribution_request
+
+    distribution_request(document=secret, actor=handler, recipients=[supervisor], reason=REASON)
+    client.force_login(ethics_officer)  # knows no document
+
+    page = client.get(reverse("registry:audit_search"), {"action": "distribution.request"}).content.decode()
+    content, rows = csv_rows(client.get(reverse("registry:audit_export"), {"action": "distribution.request"}))
+    person = client.get(reverse("registry:review_person", kwargs={"user_id": handler.pk})).content.decode()
+
+    assert REASON not in page and REASON not in person and REASON.encode() not in content
+    [row] = rows
+    details = json.loads(row["details"])
+    assert details["reason"] == "…" and details["recipients"] == [supervisor.pk]
+
+
+def test_a_reviewer_who_knows_the_document_reads_the_reason(client, supervisor, secret, handler, second_handler):
+    from registry.services.distribution import distribution_request
+
+    distribution_request(document=secret, actor=handler, recipients=[second_handler], reason=REASON)
+    client.force_login(supervisor)  # opened the document: knows it
+
+    page = client.get(reverse("registry:audit_search"), {"action": "distribution.request"}).content.decode()
+    _, rows = csv_rows(client.get(reverse("registry:audit_export"), {"action": "distribution.request"}))
+
+    assert REASON in page
+    assert json.loads(rows[0]["details"])["reason"] == REASON

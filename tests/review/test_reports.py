@@ -25,11 +25,20 @@ from registry.models import (
 )
 from registry.models.documents import GrantBasis
 from registry.review import reports
-from registry.services.archive import archive_handover, archive_receive, loan_decide, loan_lend, loan_request
+from registry.services.archive import (
+    archive_handover,
+    archive_receive,
+    loan_decide,
+    loan_lend,
+    loan_request,
+)
 from registry.services.declassification import review_record
-from registry.services.distribution import copy_recall, distribution_decide, distribution_request
-from registry.services.grants import grant_create
-from registry.services.grants import grant_end
+from registry.services.distribution import (
+    copy_recall,
+    distribution_decide,
+    distribution_request,
+)
+from registry.services.grants import grant_create, grant_end
 from tests.factories import register_document
 from tests.review.conftest import refuse, view
 

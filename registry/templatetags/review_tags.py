@@ -1,0 +1,16 @@
+"""Template helpers of the review pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from registry.review.details import visible_details
+
+register = template.Library()
+
+
+@register.filter
+def review_details(event) -> str:
+    """The event's details with free text masked unless the viewer knows its document
+    (``known`` is annotated by ``registry.review.details.with_known``; absent means not known)."""
+    return visible_details(event.details, document_id=event.document_id, known=bool(getattr(event, "known", False)))
