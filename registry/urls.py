@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import audit, dispatch, distribution, documents, register, review
+from registry.views import audit, dispatch, distribution, documents, meetings, register, review
 
 app_name = "registry"
 
@@ -61,4 +61,51 @@ urlpatterns = [
         name="dispatch_receipt",
     ),
     path("dispatches/", dispatch.DispatchListView.as_view(), name="dispatch_list"),
+    # Classified meetings (會議機密維護).
+    path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/new/", meetings.MeetingRegisterView.as_view(), name="meeting_register"),
+    path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/venue-checks/", meetings.VenueCheckView.as_view(), name="meeting_venue_check"),
+    path("meetings/<int:pk>/staff/", meetings.StaffChooseView.as_view(), name="meeting_staff"),
+    path("meetings/<int:pk>/attendees/", meetings.AttendeeProposeView.as_view(), name="meeting_attendee_propose"),
+    path(
+        "meetings/<int:pk>/attendees/<int:item>/decide/",
+        meetings.AttendeeDecideView.as_view(),
+        name="meeting_attendee_decide",
+    ),
+    path(
+        "meetings/<int:pk>/attendees/<int:item>/hand-out/",
+        meetings.HandOutView.as_view(),
+        name="meeting_hand_out",
+    ),
+    path("meetings/<int:pk>/materials/", meetings.MaterialsSetView.as_view(), name="meeting_materials"),
+    path("meetings/<int:pk>/materials/recall/", meetings.RecallView.as_view(), name="meeting_recall"),
+    path(
+        "meetings/<int:pk>/materials/<int:item>/return/",
+        meetings.CopyReturnView.as_view(),
+        name="meeting_copy_return",
+    ),
+    path("meetings/<int:pk>/announce/", meetings.AnnounceView.as_view(), name="meeting_announce"),
+    path("meetings/<int:pk>/close/", meetings.CloseView.as_view(), name="meeting_close"),
+    path("meetings/<int:pk>/minutes/", meetings.MinutesSetView.as_view(), name="meeting_minutes"),
+    path(
+        "meetings/<int:pk>/minutes/distribute/",
+        meetings.MinutesDistributeView.as_view(),
+        name="meeting_minutes_distribute",
+    ),
+    path(
+        "meetings/<int:pk>/publications/",
+        meetings.PublicationRequestView.as_view(),
+        name="meeting_publication_request",
+    ),
+    path(
+        "meetings/<int:pk>/publications/<int:item>/decide/",
+        meetings.PublicationDecideView.as_view(),
+        name="meeting_publication_decide",
+    ),
+    path(
+        "meetings/<int:pk>/publications/<int:item>/publish/",
+        meetings.PublicationPublishView.as_view(),
+        name="meeting_publication_publish",
+    ),
 ]

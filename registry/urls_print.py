@@ -14,6 +14,9 @@ urlpatterns = [
     path("dispatches/day/<str:day>.pdf", printing.dispatch_list, name="dispatch_list"),
     # The ethics office's inspection report of a period (?from=YYYY-MM-DD&to=YYYY-MM-DD).
     path("review/inspection.pdf", printing.inspection_report, name="inspection_report"),
+    # Classified meetings: the attendance sheet and the recall list of the materials.
+    path("meetings/<int:pk>/attendance.pdf", printing.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/recall.pdf", printing.meeting_recall, name="meeting_recall"),
     path("destructions/<int:pk>/inventory.pdf", printing.destruction_inventory, name="destruction_inventory"),
     path("party-requests/<int:pk>/letter.pdf", printing.party_letter, name="party_letter"),
 ]

@@ -286,3 +286,43 @@ def inspection_report(request):
         whole=verification.whole,
     )
     return _pdf_response(content, f"inspection-report-{date_from.isoformat()}-{date_to.isoformat()}.pdf")
+
+
+# --- classified meetings (會議機密維護) ------------------------------------------------------------
+# Printed only for people who know the meeting: ``meeting_or_404`` is the one object check for
+# meetings, audits a refusal and answers 404.
+
+
+def _visible_meeting(request, pk: int):
+    from registry.views.meetings import meeting_or_404
+
+    return meeting_or_404(request.user, pk)
+
+
+@login_required
+@require_GET
+def meeting_attendance(request, pk: int):
+    """簽到表: admitted attendees, their units, the copy numbers handed out, a signature column."""
+    meeting = _visible_meeting(request, pk)
+    context = pdf.meeting_attendance_context(meeting, printed_by=request.user)
+    content = pdf.render_pdf(pdf.TEMPLATES["meeting_attendance"], context)
+    _print_event(request.user, None, form="meeting_attendance", meeting=meeting.pk, attendees=len(context["rows"]))
+    return _pdf_response(content, f"meeting-attendance-{meeting.pk}.pdf")
+
+
+@login_required
+@require_GET
+def meeting_recall(request, pk: int):
+    """回收清單: every copy of the materials handed out, to whom, returned or outstanding."""
+    meeting = _visible_meeting(request, pk)
+    context = pdf.meeting_recall_context(meeting, printed_by=request.user)
+    content = pdf.render_pdf(pdf.TEMPLATES["meeting_recall"], context)
+    _print_event(
+        request.user,
+        None,
+        form="meeting_recall",
+        meeting=meeting.pk,
+        copies=context["summary"]["total"],
+        outstanding=context["summary"]["outstanding"],
+    )
+    return _pdf_response(content, f"meeting-recall-{meeting.pk}.pdf")

@@ -302,6 +302,54 @@ def party_request(o: Office):
     return request
 
 
+MEETING_ATTENDEES = 100
+MEETING_SUBJECT = "全市防災應變機密會議（效能測試）"
+
+
+def bench_meeting(o: Office, out):
+    """A held 極機密 meeting of MEETING_ATTENDEES admitted attendees, each handed a numbered copy of
+    its materials through the services, half of them returned: the attendance sheet and the recall
+    list print from it. Made in one transaction, so a second run finds it whole or makes it anew."""
+    from registry.models import Document, Meeting
+    from registry.roles import Role
+    from registry.services import distribution as dist
+    from registry.services import meetings as svc
+
+    existing = Meeting.objects.select_related("chair__unit", "organizing_unit", "materials")
+    meeting = existing.filter(subject=MEETING_SUBJECT, organizer=o.handler).first()
+    if meeting is not None:
+        return meeting
+    started = time.perf_counter()
+    with transaction.atomic():
+        materials = Document.objects.filter(sender_ref=f"{BENCH_MARK}-meeting").first()
+        if materials is None:
+            materials = _register(o, subject="防災應變會議資料（效能測試）", level=Level.SECRET, tag="meeting", walk=True)
+        meeting = svc.meeting_register(
+            actor=o.handler,
+            subject=MEETING_SUBJECT,
+            level=Level.SECRET,
+            starts_at=timezone.now(),
+            place="市政大樓十樓第一會議室",
+            chair=o.supervisor,
+        )
+        svc.venue_check_record(
+            meeting=meeting, actor=o.handler, checked_at=timezone.now(), no_eavesdropping=True, no_recording=True
+        )
+        attendees = []
+        for n in range(1, MEETING_ATTENDEES + 1):
+            person = _person(f"bench-reader-{n:03d}", f"測試讀者{n:03d}", o.conf, Role.HANDLER)
+            attendee = svc.attendee_propose(meeting=meeting, actor=o.handler, person=person, reason="演習協辦")
+            attendees.append(svc.attendee_decide(attendee=attendee, actor=o.handler, approve=True, reason="准"))
+        svc.materials_set(meeting=meeting, actor=o.handler, document=materials)
+        svc.meeting_announce(meeting=meeting, actor=o.handler)
+        copies = [svc.materials_hand_out(meeting=meeting, actor=o.handler, attendee=a) for a in attendees]
+        svc.materials_recall(meeting=meeting, actor=o.handler)
+        for copy in copies[::2]:
+            dist.copy_return(copy=copy, actor=o.handler)
+    out(f"  held a meeting of {MEETING_ATTENDEES} attendees through the services in {time.perf_counter() - started:.1f} s")
+    return existing.get(pk=meeting.pk)
+
+
 # --- benchmarks -------------------------------------------------------------------------------
 
 
@@ -330,6 +378,7 @@ def bench_forms(ctx: BenchContext) -> Section:
     today = timezone.localdate()
     inventory = destruction_inventory(o, ctx.out)
     letter_request = party_request(o)
+    meeting = bench_meeting(o, ctx.out)
 
     def day_list():
         from registry.views.printing import day_dispatches
@@ -354,6 +403,13 @@ def bench_forms(ctx: BenchContext) -> Section:
             None,
         ),
         ("party_letter", "one page", lambda: pdf.party_letter_context(letter_request, printed_by=o.clerk), None),
+        (
+            "meeting_attendance",
+            f"{MEETING_ATTENDEES} rows",
+            lambda: pdf.meeting_attendance_context(meeting, printed_by=o.handler),
+            None,
+        ),
+        ("meeting_recall", f"{MEETING_ATTENDEES} rows", lambda: pdf.meeting_recall_context(meeting, printed_by=o.handler), None),
     ]
     watch = _FontToolsWatch()
     weasy_logger = logging.getLogger("weasyprint")
