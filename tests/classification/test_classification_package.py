@@ -13,7 +13,7 @@ MO = PO.with_suffix(".mo")
 PUBLIC = (
     "Level LevelRule clearance_permits DeclassKind Protection RuleViolation ClassificationRuleError "
     "check_protection TransitMethod allowed_methods check_method TransitRuleError format_roc "
-    "format_roc_short parse_roc RocDateError roc_year"
+    "format_roc_short parse_roc RocDateError roc_year RefusalGround"
 ).split()
 
 
