@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from config.env import database_from_url, env_bool, env_int, env_list, sqlite_database
 
@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "registry.auth.apps.SecondFactorConfig",
     "classification",
     "registry",
 ]
@@ -62,6 +66,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.SecurityHeadersMiddleware",
+    # Inside the header middleware, so that the second-factor redirects and the lock-out page
+    # carry the same headers as every other page.
+    "django_otp.middleware.OTPMiddleware",
+    "registry.auth.middleware.SecondFactorRequiredMiddleware",
+    # Last, as django-axes asks: it turns a lock-out raised during log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registry.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out person before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -114,6 +126,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lock-out after repeated failed log-ins (django-axes). Failures are counted per user name, not
+# per address: an office's people reach the registry through shared addresses (NAT, the reverse
+# proxy), so counting by address would lock a whole floor out for one person's typing, while
+# counting by name stops guessing at one account from any number of machines. Every failure and
+# every lock-out is in the audit chain with the address it came from.
+AXES_FAILURE_LIMIT = env_int("REGISTRY_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("REGISTRY_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address among the parameters; by name alone is the choice made above
+# (failures are summed over every address and browser a name was tried from, so rotating them
+# gains nothing).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True  # the limit counts failures in a row
+AXES_LOCKOUT_CALLABLE = "registry.auth.views.locked_out"  # templates/registration/locked_out.html
+AXES_VERBOSE = False  # no start-up banner; failures and lock-outs still log as warnings
+# Not in the admin site: the audit chain is the record of log-ins, and a lock-out ends by itself
+# after the cool-off or at once with ``manage.py axes_reset_username <name>``.
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the audit chain; no second list of them
+
+# Two-factor log-in (django-otp, TOTP) for supervisors, ethics officers and administrators: see
+# registry/auth/. The issuer is the name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "機密文書登記系統"
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]

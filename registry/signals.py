@@ -1,6 +1,12 @@
-"""Log-in, log-out and failed log-ins go into the audit chain."""
+"""Log-in, log-out, failed log-ins and lock-outs go into the audit chain."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.dispatch import receiver
 
 from registry import audit
@@ -27,4 +33,28 @@ def audit_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="registry_audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
-    audit.record(action=AuditAction.AUTH_LOGIN_FAILED, actor=None, details={"username": username, **_client(request)})
+    details = {"username": username, **_client(request)}
+    # django-axes (installed before this app, so its receiver has run) marks a refused attempt.
+    if request is not None and getattr(request, "axes_locked_out", False):
+        details["locked_out"] = True
+    audit.record(action=AuditAction.AUTH_LOGIN_FAILED, actor=None, details=details)
+
+
+@receiver(user_locked_out, dispatch_uid="registry_audit_lockout")
+def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """One event when a lock-out begins. Attempts made while it lasts are failed log-ins marked
+    ``locked_out`` (each of them also restarts the cool-off, as django-axes does by default)."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is not None and failures > settings.AXES_FAILURE_LIMIT:
+        return
+    audit.record(
+        action=AuditAction.AUTH_LOCKOUT,
+        actor=None,
+        details={
+            "username": str(username or "")[:150],
+            "failures": failures,
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            **_client(request),
+        },
+    )

@@ -15,6 +15,46 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(request, monkeypatch):
+    """Test convenience, in tests only: ``client.force_login(person)`` also passes the TOTP step
+    for a person who needs one (supervisors, ethics officers, administrators).
+
+    force_login skips the log-in page, so it skips the second step as well: after Django's own
+    force_login this gives the person a real confirmed TOTP device (made on the fly if they have
+    none) and records it in the session under django-otp's key, exactly as the second-factor page
+    does after a right code. Nothing in the application is changed or switched off; log-ins
+    through the log-in page (``client.post("/login/", ...)``, the browser tests) still meet the
+    real second step, and ``tests/auth`` tests that step through the pages.
+    """
+    from django.conf import settings
+
+    if not settings.configured or "django_otp" not in getattr(settings, "INSTALLED_APPS", ()):
+        return  # tests/classification also runs without the project's settings
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from registry.auth.otp import confirmed_device, needs_second_factor
+
+        if not needs_second_factor(user):
+            return
+        device = confirmed_device(user)
+        if device is None:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def receiving_unit(db):
     """The unit whose clerk receives and registers documents (收文單位): 秘書處."""

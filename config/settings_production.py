@@ -1,0 +1,53 @@
+"""Production settings: ``DJANGO_SETTINGS_MODULE=config.settings_production``.
+
+Everything of ``config.settings``, with DEBUG off whatever the environment says, a secret key that
+must come from the environment, HTTPS only (redirect, secure cookies, HSTS for a year with
+subdomains and preload), and ``manage.py check --deploy`` clean.
+
+Behind a reverse proxy that terminates TLS, set ``DJANGO_SECURE_PROXY_SSL_HEADER`` to the header
+the proxy sets, e.g. ``HTTP_X_FORWARDED_PROTO`` (or ``HTTP_X_FORWARDED_PROTO=https``), and make
+sure the proxy overwrites that header on every request.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool
+
+if env_bool("DJANGO_DEBUG", False):
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off (or unset) with config.settings_production")
+# The base settings read DJANGO_DEBUG too: with it off they never invent a development key.
+os.environ["DJANGO_DEBUG"] = "false"
+
+_SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not _SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set with config.settings_production")
+if len(_SECRET_KEY) < 50 or len(set(_SECRET_KEY)) < 5 or _SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a long random value (at least 50 characters), "
+        'e.g. python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
+    )
+
+from config.settings import *
+
+DEBUG = False
+SECRET_KEY = _SECRET_KEY
+
+# HTTPS only.
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    _name, _, _value = _proxy_header.partition("=")
+    SECURE_PROXY_SSL_HEADER = (_name.strip(), _value.strip() or "https")
