@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Unit, User
+from registry.models import StorageLocation, Unit, User
 
 
 @admin.register(Unit)
@@ -31,3 +31,17 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
+
+
+@admin.register(StorageLocation)
+class StorageLocationAdmin(admin.ModelAdmin):
+    """Cabinets and shelves of the archive, each for classified or for unclassified files. A location
+    is retired (not in use), never deleted: documents keep pointing at where they were kept."""
+
+    list_display = ("code", "name", "zone", "keeper", "active")
+    list_filter = ("zone", "active")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("keeper",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -670,3 +670,296 @@ class PublicationRequestForm(MeetingForm):
     text = forms.CharField(
         label=_("What would be published"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+# --- the document's later life: archive and loans, declassification, destruction, parties ---------
+
+
+def _roles_people(*roles):
+    """Active people holding one of ``roles``, for a choice of who did something."""
+    return _active_people().filter(groups__name__in=[str(r) for r in roles]).distinct()
+
+
+class ArchiveHandoverForm(ActionForm):
+    """送歸檔: the handler hands the finished document to the archive."""
+
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+PERMANENT = "permanent"
+
+
+class ArchiveReceiveForm(ActionForm):
+    """歸檔: where it is kept, how long, under which class number."""
+
+    location = forms.ModelChoiceField(label=_("Storage location"), queryset=None)
+    retention_years = forms.ChoiceField(label=_("Retention period"), choices=[])
+    class_number = forms.CharField(label=_("Class number (分類號)"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from registry.models import StorageLocation, StorageZone
+        from registry.services.archive import RETENTION_CHOICES, zone_for
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["location"]
+        field.queryset = StorageLocation.objects.filter(active=True).order_by("zone", "code")
+        field.label_from_instance = lambda loc: f"{loc.code} {loc.name}（{loc.get_zone_display()}）"
+        wanted = zone_for(self.document)
+        first = field.queryset.filter(zone=wanted).first()
+        if first is not None:
+            field.initial = first.pk
+        field.help_text = _("Classified files are kept apart from unclassified ones: choose a location for %(zone)s.") % {
+            "zone": StorageZone(wanted).label
+        }
+        self.fields["retention_years"].choices = [(PERMANENT, _("permanent (永久)"))] + [
+            (str(years), _("%(years)d years") % {"years": years}) for years in RETENTION_CHOICES
+        ]
+
+    def clean_retention_years(self):
+        value = self.cleaned_data["retention_years"]
+        return None if value == PERMANENT else int(value)
+
+
+class LoanRequestForm(ActionForm):
+    """借調申請: why the paper is needed."""
+
+    reason = forms.CharField(label=_("Why you need the document"), max_length=300)
+
+
+class LoanDecideForm(DecideForm):
+    """The supervisor approves a loan with the day it is due back, or refuses it."""
+
+    due_on = RocDateField(
+        label=_("Due back on"),
+        required=False,
+        help_text=_("Required for an approval. ROC calendar, e.g. 115/12/31."),
+    )
+
+
+class LoanLendForm(ActionForm):
+    """借出: nothing to fill in."""
+
+
+class LoanReturnForm(ActionForm):
+    """歸還: nothing to fill in."""
+
+
+class DeclassEventForm(ActionForm):
+    """The event the declassification condition names has happened."""
+
+    happened_on = RocDateField(label=_("The event happened on"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReviewForm(ActionForm):
+    """定期檢討: the outcome of the yearly review."""
+
+    outcome = forms.ChoiceField(label=_("Outcome of the review"), choices=[])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from registry.models import ReviewOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = ReviewOutcome.choices
+
+
+class ReclassifyForm(ActionForm):
+    """解除機密或變更等級: the decision, the new level and period, the reason and the authority."""
+
+    kind = forms.ChoiceField(label=_("Decision"), choices=[])
+    new_level = forms.TypedChoiceField(
+        label=_("New level"),
+        choices=[],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("For a downgrade or an upgrade."),
+    )
+    new_protection_years = forms.IntegerField(
+        label=_("New protection period (years)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        help_text=_("Empty keeps the present period; counted from the original approval date."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    authority = forms.CharField(label=_("Authority (核定依據)"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from registry.models import DecisionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DecisionKind.choices
+        classified = [(value, label) for value, label in Level.choices() if Level(value).rule.is_classified]
+        self.fields["new_level"].choices = _choices_with_blank(classified)
+
+
+class NoticeToldForm(ActionForm):
+    """變更通知: how the earlier recipient was told."""
+
+    method = forms.CharField(
+        label=_("How the person was told"), max_length=100, help_text=_("For example: notice sent, by hand.")
+    )
+
+
+class DestructionDraftForm(ServiceErrorsMixin, forms.Form):
+    """焚燬清冊: the archivist picks documents that may be destroyed."""
+
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents to destroy"), queryset=Document.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["documents"]
+        if candidates is not None:
+            field.queryset = candidates
+        field.label_from_instance = self.document_label
+
+    @staticmethod
+    def document_label(document) -> str:
+        from classification import format_roc as roc
+
+        subject = document.subject if getattr(document, "known", False) else _("subject withheld")
+        archived = roc(document.archived_at.date()) if document.archived_at else "—"
+        return f"{document.number} {document.level_label} {subject}（{_('archived')} {archived}）"
+
+
+class DestructionApproveForm(ServiceErrorsMixin, forms.Form):
+    """核准焚燬清冊: nothing to fill in."""
+
+
+class DestructionRecordForm(ServiceErrorsMixin, forms.Form):
+    """會同銷毀: who destroyed, the ethics officer who witnessed, how and when."""
+
+    destroyed_by = forms.ModelChoiceField(label=_("Destroyed by"), queryset=User.objects.none())
+    witness = forms.ModelChoiceField(label=_("Witness (政風人員)"), queryset=User.objects.none())
+    method = forms.ChoiceField(label=_("Method of destruction"), choices=[])
+    destroyed_on = RocDateField(label=_("Destroyed on"))
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        from registry.models import DestructionMethod
+        from registry.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["destroyed_by"].queryset = _roles_people(Role.ARCHIVIST)
+        self.fields["witness"].queryset = _roles_people(Role.ETHICS)
+        for name in ("destroyed_by", "witness"):
+            self.fields[name].label_from_instance = _person_label
+        self.fields["method"].choices = DestructionMethod.choices
+        self.fields["destroyed_on"].initial = timezone.localdate()
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+class PartyRequestForm(ServiceErrorsMixin, forms.Form):
+    """申請閱卷: a party's or interested person's request, as the clerk receives it."""
+
+    applicant = forms.CharField(label=_("Applicant"), max_length=100)
+    applicant_kind = forms.ChoiceField(label=_("The applicant is"), choices=[])
+    applicant_address = forms.CharField(label=_("Applicant's address"), max_length=200, required=False)
+    files_described = forms.CharField(label=_("Files asked for"), max_length=300)
+    document_number = forms.CharField(
+        label=_("Registration number of the document concerned"),
+        max_length=20,
+        required=False,
+        help_text=_("Optional; a document in your register, e.g. 115收000012."),
+    )
+    legal_interest = forms.CharField(
+        label=_("Legal interest claimed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    wants_read = forms.BooleanField(label=_("To read (閱覽)"), required=False, initial=True)
+    wants_copy = forms.BooleanField(label=_("To copy (抄寫、複印)"), required=False)
+    wants_photo = forms.BooleanField(label=_("To photograph (攝影)"), required=False)
+    received_on = RocDateField(label=_("Received on"), required=False, help_text=_("ROC calendar; empty means today."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from registry.models import ApplicantKind
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["applicant_kind"].choices = ApplicantKind.choices
+
+    def clean_document_number(self):
+        """The one document of the clerk's register with exactly this number, or None."""
+        import re
+
+        from registry import policies
+        from registry.models.documents import SERIES_BY_DIRECTION
+
+        text = "".join(self.cleaned_data["document_number"].translate(_FULL_WIDTH).split())
+        if not text:
+            return None
+        series = "".join(SERIES_BY_DIRECTION.values())
+        match = re.fullmatch(rf"([0-9]{{1,3}})([{series}])([0-9]{{1,6}})", text)
+        document = None
+        if match and self.user is not None:
+            document = (
+                policies.register_for(self.user)
+                .filter(reg_year=int(match[1]), reg_series=match[2], reg_serial=int(match[3]))
+                .first()
+            )
+        if document is None:
+            raise forms.ValidationError(_("No document with this registration number is in your register."))
+        return document
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["document"] = data.pop("document_number")
+        return data
+
+
+class PartyDecideForm(ServiceErrorsMixin, forms.Form):
+    """The unit supervisor's decision on a party's request (行政程序法第46條)."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[], widget=forms.RadioSelect)
+    grounds = forms.TypedMultipleChoiceField(
+        label=_("Grounds of refusal (Article 46 II)"),
+        choices=[],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a refusal or a partial release; none for an approval."),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), max_length=300, required=False,
+        help_text=_("For example: read on site under supervision."),
+    )
+    released_part = forms.CharField(
+        label=_("Part released"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False,
+        help_text=_("For a partial release only."),
+    )
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from classification import RefusalGround
+        from registry.models import PartyDecision
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (d.value, d.label) for d in (PartyDecision.APPROVED, PartyDecision.PARTIAL, PartyDecision.REFUSED)
+        ]
+        self.fields["grounds"].choices = RefusalGround.choices()
+
+
+class PartyReadingForm(ServiceErrorsMixin, forms.Form):
+    """現場閱覽: the day and the person who supervised it."""
+
+    read_on = RocDateField(label=_("Read on"))
+    supervised_by = forms.ModelChoiceField(label=_("Supervised by"), queryset=User.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, request=None, **kwargs):
+        from django.utils import timezone
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["supervised_by"]
+        if request is not None:
+            field.queryset = _active_people().filter(unit_id__in=request.unit.descendant_ids())
+        field.label_from_instance = _person_label
+        self.fields["read_on"].initial = timezone.localdate()

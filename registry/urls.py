@@ -1,11 +1,24 @@
 from django.urls import path
 
-from registry.views import audit, dispatch, distribution, documents, meetings, register, review
+from registry.views import (
+    archive,
+    audit,
+    declassification,
+    destruction,
+    dispatch,
+    distribution,
+    documents,
+    meetings,
+    party_requests,
+    register,
+    review,
+)
 
 app_name = "registry"
 
 urlpatterns = [
-    path("", dispatch.DashboardView.as_view(), name="dashboard"),
+    # The dashboard with every area's waiting work, the later life's included.
+    path("", archive.DashboardView.as_view(), name="dashboard"),
     path("register/", register.RegisterListView.as_view(), name="register"),
     path("documents/new/", documents.DocumentRegisterView.as_view(), name="document_register"),
     path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document_detail"),
@@ -108,4 +121,48 @@ urlpatterns = [
         meetings.PublicationPublishView.as_view(),
         name="meeting_publication_publish",
     ),
+    # The later life: archive and loans (歸檔、借調), declassification and review (解密、檢討),
+    # destruction (銷毀), parties' requests (申請閱卷).
+    path("documents/<int:pk>/archive/handover/", archive.ArchiveHandoverView.as_view(), name="archive_handover"),
+    path("documents/<int:pk>/archive/receive/", archive.ArchiveReceiveView.as_view(), name="archive_receive"),
+    path("documents/<int:pk>/loans/request/", archive.LoanRequestView.as_view(), name="loan_request"),
+    path("documents/<int:pk>/loans/<int:item>/decide/", archive.LoanDecideView.as_view(), name="loan_decide"),
+    path("documents/<int:pk>/loans/<int:item>/lend/", archive.LoanLendView.as_view(), name="loan_lend"),
+    path("documents/<int:pk>/loans/<int:item>/return/", archive.LoanReturnView.as_view(), name="loan_return"),
+    path(
+        "documents/<int:pk>/declassification/event/",
+        declassification.DeclassEventView.as_view(),
+        name="declass_event",
+    ),
+    path(
+        "documents/<int:pk>/declassification/review/",
+        declassification.ReviewRecordView.as_view(),
+        name="review_record",
+    ),
+    path(
+        "documents/<int:pk>/declassification/decide/",
+        declassification.ReclassifyView.as_view(),
+        name="reclassify",
+    ),
+    path(
+        "documents/<int:pk>/declassification/notices/<int:item>/told/",
+        declassification.NoticeToldView.as_view(),
+        name="notice_told",
+    ),
+    path("archive/", archive.ArchiveView.as_view(), name="archive"),
+    path("declassification/", declassification.DeclassificationView.as_view(), name="declassification"),
+    path("destructions/", destruction.DestructionListView.as_view(), name="destruction_list"),
+    path("destructions/new/", destruction.DestructionNewView.as_view(), name="destruction_new"),
+    path("destructions/<int:pk>/", destruction.DestructionDetailView.as_view(), name="destruction_detail"),
+    path("destructions/<int:pk>/approve/", destruction.DestructionApproveView.as_view(), name="destruction_approve"),
+    path("destructions/<int:pk>/record/", destruction.DestructionRecordView.as_view(), name="destruction_record"),
+    path("party-requests/", party_requests.PartyRequestListView.as_view(), name="party_request_list"),
+    path("party-requests/new/", party_requests.PartyRequestNewView.as_view(), name="party_request_new"),
+    path("party-requests/<int:pk>/", party_requests.PartyRequestDetailView.as_view(), name="party_request_detail"),
+    path(
+        "party-requests/<int:pk>/decide/",
+        party_requests.PartyRequestDecideView.as_view(),
+        name="party_request_decide",
+    ),
+    path("party-requests/<int:pk>/reading/", party_requests.PartyReadingView.as_view(), name="party_reading"),
 ]

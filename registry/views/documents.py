@@ -77,8 +77,10 @@ def _page_context(request, document: Document, *, known: bool) -> dict:
         for name, form_class in ACTION_FORMS.items()
         if name in offered
     ]
-    # The distribution, copies and dispatch sections live in their own module, which builds on
-    # this one; imported here to keep the dependency one-way at import time.
+    # The distribution, copies and dispatch sections and the later life's (archive, loans,
+    # declassification, destruction) live in their own modules, which build on this one; imported
+    # here to keep the dependency one-way at import time.
+    from registry.views.archive import later_life_context
     from registry.views.distribution import distribution_context
 
     return {
@@ -87,6 +89,7 @@ def _page_context(request, document: Document, *, known: bool) -> dict:
         "steps": selectors.document_steps(document),
         "action_forms": forms,
         **distribution_context(request, document, known=known),
+        **later_life_context(request, document, known=known),
     }
 
 

@@ -1,4 +1,4 @@
-"""The demo data that `make run` loads: every level in every handling state, loaded once."""
+"""The demo data that `make run` loads: every level in every state (the later life included), loaded once."""
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +15,7 @@ def test_seed_demo_covers_every_level_and_state_and_runs_twice_without_adding():
     first = Document.objects.count()
     call_command("seed_demo")
 
-    assert Document.objects.count() == first == 30
+    assert Document.objects.count() == first == 50  # 5 levels x 10 states
     pairs = set(Document.objects.values_list("level", "state"))
     assert pairs == {(int(level), state) for level in Level for state in DocumentState.values}
     assert DocumentCopy.objects.filter(holder__username="lawhandler").count() == 2

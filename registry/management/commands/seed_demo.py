@@ -1,22 +1,35 @@
-"""Demo data: units, one person or more per role, and about thirty documents in every level and state.
+"""Demo data: units, one person or more per role, two storage locations, and fifty documents: one
+in every level and state, the later life (archive, loan, destruction) included.
 
-Idempotent: people and units are found or made; documents are made only once. Everything goes
-through the services, so the demo's audit chain is as real as production's.
+Idempotent: people, units and locations are found or made; each document is made only once (found
+by its sender's reference). Everything goes through the services, so the demo's audit chain is as
+real as production's.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from classification import Level
-from registry.models import Document, Unit, User
+from registry.models import (
+    DecisionKind,
+    Document,
+    StorageLocation,
+    StorageZone,
+    Unit,
+    User,
+)
 from registry.roles import Role
+from registry.services import archive as archive_services
+from registry.services import declassification as declass_services
+from registry.services import destruction as destruction_services
 from registry.services import distribution as distribution_services
 from registry.services import documents as doc_services
 
@@ -59,8 +72,17 @@ SUBJECTS = [
     "選舉期間維安部署",
 ]
 
-# Each entry: the state to walk to. Every level passes through every state of the handling flow.
-STATES = ["registered", "opened", "routed", "signed", "handling", "cancelled"]
+# Each entry: the state to walk to. Every level passes through every state of the handling flow
+# and of the later life (archive, loan, destruction).
+HANDLING_STATES = ["registered", "opened", "routed", "signed", "handling", "cancelled"]
+LATER_STATES = ["to_archive", "archived", "on_loan", "destroyed"]
+STATES = HANDLING_STATES + LATER_STATES
+
+# The archive's two cabinets: classified files are kept apart from unclassified ones.
+LOCATIONS = [
+    ("A-1", "機密檔案櫃", StorageZone.CLASSIFIED),
+    ("B-1", "一般檔案櫃", StorageZone.UNCLASSIFIED),
+]
 
 
 class Command(BaseCommand):
@@ -76,6 +98,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             units = self.units()
             people = self.people(units)
+            self.locations(people)
         made = self.documents(units, people)
         self.stdout.write(f"demo data ready: {len(units)} units, {len(people)} people, {made} new documents")
 
@@ -108,17 +131,36 @@ class Command(BaseCommand):
             people[username] = User.objects.get(pk=user.pk)
         return people
 
+    def locations(self, people) -> None:
+        for code, name, zone in LOCATIONS:
+            StorageLocation.objects.get_or_create(
+                code=code, defaults={"name": name, "zone": zone, "keeper": people["archivist"]}
+            )
+
     def documents(self, units, people) -> int:
-        if Document.objects.filter(sender_ref__startswith=DEMO_MARK).exists():
-            return 0
         made = 0
         subjects = itertools.cycle(SUBJECTS)
         levels = sorted(Level, reverse=True)
-        for index, (level, state) in enumerate(itertools.product(levels, STATES)):
+        # The handling states first, then the later life's: a demo loaded before the later life
+        # existed keeps its documents' numbers and only gains the new ones.
+        pairs = [*itertools.product(levels, HANDLING_STATES), *itertools.product(levels, LATER_STATES)]
+        to_destroy = []
+        for index, (level, state) in enumerate(pairs):
+            subject = next(subjects)
+            if Document.objects.filter(sender_ref=self.sender_ref(index)).exists():
+                continue
             handler = people["handler"] if level > Level.CONFIDENTIAL or index % 2 else people["handler2"]
-            self.walk(level, state, index, next(subjects), units, people, handler)
+            document = self.walk(level, state, index, subject, units, people, handler)
+            if state == "destroyed":
+                to_destroy.append(document)
             made += 1
+        if to_destroy:
+            self.destroy(to_destroy, people)
         return made
+
+    @staticmethod
+    def sender_ref(index: int) -> str:
+        return f"{DEMO_MARK}字第{1140000100 + index}號"
 
     def walk(self, level, state, index, subject, units, people, handler):
         clerk, supervisor = people["clerk"], people["supervisor"]
@@ -130,7 +172,7 @@ class Command(BaseCommand):
             subject=subject,
             level=level,
             sender="國防部" if national else "臺中市政府警察局",
-            sender_ref=f"{DEMO_MARK}字第{1140000100 + index}號",
+            sender_ref=self.sender_ref(index),
             original_agency="國防部" if national else "臺中市政府",
             approving_official="部長" if national else "局長",
             approval_date=approval,
@@ -148,24 +190,83 @@ class Command(BaseCommand):
             kwargs["authorization_scope"] = "承辦本案"
         document = doc_services.document_register(**kwargs)
         if state == "cancelled":
-            doc_services.document_cancel(document=document, actor=clerk, reason="重複登記")
-            return
+            return doc_services.document_cancel(document=document, actor=clerk, reason="重複登記")
         if state == "registered":
-            return
+            return document
         document = doc_services.document_open(
             document=document, actor=supervisor, instruction="請文書科依規定辦理。", handling_unit=units["SEC-DOC"]
         )
         if state == "opened":
-            return
+            return document
         document = doc_services.document_route(document=document, actor=clerk, handler=handler)
         if state == "routed":
-            return
+            return document
         document = doc_services.document_sign_for(document=document, actor=handler)
         if state == "signed":
-            return
-        doc_services.document_begin_handling(document=document, actor=handler)
-        if level in (Level.CONFIDENTIAL, Level.OFFICIAL_SECRET):
-            self.distribute(document, handler, people)
+            return document
+        document = doc_services.document_begin_handling(document=document, actor=handler)
+        if state == "handling":
+            if level in (Level.CONFIDENTIAL, Level.OFFICIAL_SECRET):
+                self.distribute(document, handler, people)
+            return document
+        return self.later_life(document, level, state, index, handler, people)
+
+    def later_life(self, document, level, state, index, handler, people):
+        """Hand-over, filing, a loan; a document to be destroyed is kept one year only."""
+        document = archive_services.archive_handover(document=document, actor=handler, note="承辦完畢")
+        if state == "to_archive":
+            return document
+        zone = archive_services.zone_for(document)
+        location = StorageLocation.objects.get(code="A-1" if zone == StorageZone.CLASSIFIED else "B-1")
+        document = archive_services.archive_receive(
+            document=document,
+            actor=people["archivist"],
+            location=location,
+            retention_years=1 if state == "destroyed" else (None if level == Level.TOP_SECRET else 10),
+            class_number=f"0114/{index:03d}",
+        )
+        if state == "on_loan":
+            loan = archive_services.loan_request(document=document, actor=people["handler"], reason="查考前案")
+            loan = archive_services.loan_decide(
+                loan=loan,
+                actor=people["supervisor"],
+                approve=True,
+                reason="業務需要",
+                due_on=timezone.localdate() + timedelta(days=14),
+            )
+            archive_services.loan_lend(loan=loan, actor=people["archivist"])
+        if state == "destroyed" and level.rule.is_national_secret:
+            # A national secret is destroyed only once declassified (§15).
+            declass_services.reclassify(
+                document=document,
+                actor=people["supervisor"],
+                kind=DecisionKind.DECLASSIFY,
+                reason="保密期限內已無保密必要",
+                authority="國家機密保護法第10條",
+            )
+        document.refresh_from_db()
+        return document
+
+    def destroy(self, documents, people):
+        """One inventory of the demo's documents to destroy: drafted, approved, witnessed."""
+        # Demo seeding only: the retention period (one year) must have run out for the documents
+        # to be destroyable today, and no service moves a filing date back, so the demo dates the
+        # filing two years ago directly. The audit chain keeps the real time of the filing.
+        Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+            archived_at=timezone.now() - timedelta(days=2 * 366)
+        )
+        inventory = destruction_services.destruction_draft(
+            actor=people["archivist"], documents=documents, note="保存年限屆滿"
+        )
+        inventory = destruction_services.destruction_approve(destruction_list=inventory, actor=people["supervisor"])
+        destruction_services.destruction_record(
+            destruction_list=inventory,
+            actor=people["ethics"],
+            destroyed_by=people["archivist"],
+            witness=people["ethics"],
+            method="shred",
+            destroyed_on=timezone.localdate(),
+        )
 
     def distribute(self, document, handler, people):
         """One approved and one refused recipient, so the demo shows numbered copies."""

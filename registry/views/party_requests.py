@@ -1,0 +1,182 @@
+"""Parties' requests to read, copy or photograph files (申請閱卷, 行政程序法第46條).
+
+Every change goes through ``registry.services.party_requests``; the lists are what
+``party_requests_for`` gives the person. A request may name a registered document: its number is
+shown, its subject only to a person with need-to-know.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from classification import RefusalGround
+from registry import policies
+from registry.errors import NotPermitted, RegistryError
+from registry.forms import PartyDecideForm, PartyReadingForm, PartyRequestForm
+from registry.models import PartyDecision, PartyRequest
+from registry.roles import Role
+from registry.services import party_requests as services
+from registry.views.archive import RecordActionView
+from registry.views.base import RegistryView, paginate
+
+PARTY_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ETHICS)
+
+
+def visible_requests(user):
+    return services.party_requests_for(user).select_related("unit", "recorded_by", "decided_by", "document")
+
+
+def request_or_404(user, pk) -> PartyRequest:
+    request = visible_requests(user).filter(pk=pk).first()
+    if request is None:
+        policies.record_denied(user, None, purpose=f"party_request {pk}")
+        raise Http404(_("There is no such page, or it is not for you."))
+    return request
+
+
+def _may(check, *args) -> bool:
+    try:
+        check(*args)
+    except NotPermitted:
+        return False
+    return True
+
+
+class PartyRequestListView(RegistryView, TemplateView):
+    """申請閱卷: the requests of the person's unit (all of them for the ethics office)."""
+
+    template_name = "party_requests/party_request_list.html"
+    required_roles = PARTY_ROLES
+    denied_purpose = "party_request_list"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            page=paginate(self.request, visible_requests(user).order_by("-received_on", "-pk")),
+            may_record=user.has_role(Role.CLERK),
+        )
+        return context
+
+
+class PartyRequestNewView(RegistryView, View):
+    """登記申請: the clerk records a request as received."""
+
+    template_name = "party_requests/party_request_new.html"
+    required_roles = (Role.CLERK,)
+    denied_purpose = "party_request_new"
+
+    def get(self, request):
+        return self.page(PartyRequestForm(user=request.user))
+
+    def post(self, request):
+        form = PartyRequestForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                party_request = services.party_request_record(actor=request.user, **form.service_arguments())
+            except RegistryError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("Request of %(applicant)s recorded; it waits for the supervisor's decision.") % {
+                    "applicant": party_request.applicant
+                })
+                return redirect("registry:party_request_detail", pk=party_request.pk)
+        return self.page(form)
+
+    def page(self, form):
+        return render(self.request, self.template_name, {"form": form})
+
+
+class PartyRequestDetailView(RegistryView, TemplateView):
+    """One request: what was asked, the decision with its grounds, the readings on site."""
+
+    template_name = "party_requests/party_request_detail.html"
+    required_roles = PARTY_ROLES
+    denied_purpose = "party_request_detail"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        party_request = request_or_404(user, kwargs["pk"])
+        document = party_request.document
+        document_known = document is not None and policies.can_know(user, document)
+        document_trail = document is not None and not document_known and policies.may_read_trail(user, document)
+        may_decide = party_request.decision == PartyDecision.PENDING and _may(
+            services._require_unit_supervisor, party_request, user
+        )
+        may_read = (
+            party_request.decision in (PartyDecision.APPROVED, PartyDecision.PARTIAL)
+            and user.has_role(Role.CLERK, Role.SUPERVISOR)
+            and user.unit_id is not None
+            and party_request.unit_id in user.unit.descendant_ids()
+        )
+        context.update(
+            party_request=party_request,
+            document=document,
+            document_known=document_known,
+            document_trail=document_trail,
+            grounds=[RefusalGround(int(g)) for g in party_request.grounds],
+            readings=list(party_request.readings.select_related("supervised_by", "recorded_by").order_by("read_on", "pk")),
+            decide_form=PartyDecideForm() if may_decide else None,
+            reading_form=PartyReadingForm(request=party_request) if may_read else None,
+        )
+        return context
+
+
+class PartyRecordActionView(RecordActionView):
+    def records(self):
+        return services.party_requests_for(self.request.user)
+
+    def document_of(self, record):
+        return record.document
+
+    def success_url(self, record):
+        return reverse("registry:party_request_detail", kwargs={"pk": record.pk})
+
+
+class PartyRequestDecideView(PartyRecordActionView):
+    action = "party_request_decide"
+    form_class = PartyDecideForm
+    required_roles = (Role.SUPERVISOR,)
+    denied_purpose = "party_request_decide"
+
+    def perform(self, record, form):
+        data = form.cleaned_data
+        party_request = services.party_request_decide(
+            request=record,
+            actor=self.request.user,
+            decision=data["decision"],
+            reasons=data["reasons"],
+            grounds=data["grounds"],
+            conditions=data["conditions"],
+            released_part=data["released_part"],
+        )
+        return _("Decision recorded: %(decision)s.") % {"decision": party_request.get_decision_display()}
+
+
+class PartyReadingView(PartyRecordActionView):
+    action = "party_reading"
+    form_class = PartyReadingForm
+    required_roles = (Role.CLERK, Role.SUPERVISOR)
+    denied_purpose = "party_reading"
+
+    def form_kwargs(self, record):
+        return {"request": record}
+
+    def perform(self, record, form):
+        data = form.cleaned_data
+        reading = services.party_reading_record(
+            request=record,
+            actor=self.request.user,
+            read_on=data["read_on"],
+            supervised_by=data["supervised_by"],
+            note=data["note"],
+        )
+        return _("Reading on site recorded, supervised by %(person)s.") % {"person": reading.supervised_by.display_name}
+
