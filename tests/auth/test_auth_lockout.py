@@ -131,9 +131,9 @@ def test_lockout_limit_and_cool_off_come_from_the_environment(tmp_path):
     assert out.stdout.split() == ["3", "900"]
 
 
-@pytest.mark.parametrize("role_fixture", ["supervisor", "ethics_officer", "administrator"])
-def test_people_with_a_second_factor_are_locked_out_at_the_password_too(request, client, role_fixture):
-    person = request.getfixturevalue(role_fixture)
+@pytest.mark.parametrize("who", ["supervisor", "ethics_officer", "administrator"])
+def test_people_with_a_second_factor_are_locked_out_at_the_password_too(client, everyone, who):
+    person = everyone[who]
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, person.username, "wrong-password")
     assert log_in(client, person.username, PASSWORD).status_code == 429
