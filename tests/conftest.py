@@ -175,16 +175,58 @@ def everyone(clerk, supervisor, handler, second_handler, archivist, ethics_offic
 
 
 @pytest.fixture
-def walk(clerk, supervisor, handler, handling_unit):
+def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
     """``walk(state, **registration)``: register a document and take it, through the services, to
-    ``state`` (registered → opened → routed → signed → handling; or cancelled from registered).
+    ``state`` (registered → opened → routed → signed → handling → to the archive → archived →
+    on loan or destroyed; or cancelled from registered).
 
     The clerk registers and routes, the supervisor opens and instructs the handling unit, the
-    handler signs for it and begins handling. Returns the document as stored.
+    handler signs for it and begins handling and hands it to the archive; the archivist files it
+    for one year; a loan goes to the supervisor; destruction first declassifies the document, moves
+    its filing date two years back (the only direct write here: retention cannot be waited out in
+    a test) and is witnessed by the ethics officer. Returns the document as stored.
     """
-    from registry.models import DocumentState
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registry.models import Document, DocumentState, StorageLocation
+    from registry.services import archive as archive_svc
+    from registry.services import declassification as declass_svc
+    from registry.services import destruction as destruction_svc
     from registry.services import documents as svc
     from tests.factories import register_document
+
+    def file_it(d):
+        zone = archive_svc.zone_for(d)
+        location, _ = StorageLocation.objects.get_or_create(
+            code=f"W-{zone}", defaults={"name": "walk", "zone": zone}
+        )
+        return archive_svc.archive_receive(document=d, actor=archivist, location=location, retention_years=1)
+
+    def lend(d):
+        loan = archive_svc.loan_request(document=d, actor=supervisor, reason="查考")
+        archive_svc.loan_decide(
+            loan=loan, actor=supervisor, approve=True, reason="准", due_on=timezone.localdate() + timedelta(days=7)
+        )
+        archive_svc.loan_lend(loan=loan, actor=archivist)
+        return d
+
+    def destroy(d):
+        if d.level_enum.rule.is_national_secret:
+            declass_svc.reclassify(document=d, actor=supervisor, kind="declassify", reason="解密", authority="原核定機關")
+        Document.objects.filter(pk=d.pk).update(archived_at=timezone.now() - timedelta(days=800))
+        inventory = destruction_svc.destruction_draft(actor=archivist, documents=[d])
+        destruction_svc.destruction_approve(destruction_list=inventory, actor=supervisor)
+        destruction_svc.destruction_record(
+            destruction_list=inventory,
+            actor=ethics_officer,
+            destroyed_by=archivist,
+            witness=ethics_officer,
+            method="shred",
+            destroyed_on=timezone.localdate(),
+        )
+        return d
 
     path = [
         DocumentState.REGISTERED,
@@ -192,6 +234,8 @@ def walk(clerk, supervisor, handler, handling_unit):
         DocumentState.ROUTED,
         DocumentState.SIGNED,
         DocumentState.IN_HANDLING,
+        DocumentState.TO_ARCHIVE,
+        DocumentState.ARCHIVED,
     ]
     steps = {
         DocumentState.OPENED: lambda d: svc.document_open(
@@ -200,7 +244,10 @@ def walk(clerk, supervisor, handler, handling_unit):
         DocumentState.ROUTED: lambda d: svc.document_route(document=d, actor=clerk, handler=handler),
         DocumentState.SIGNED: lambda d: svc.document_sign_for(document=d, actor=handler),
         DocumentState.IN_HANDLING: lambda d: svc.document_begin_handling(document=d, actor=handler),
+        DocumentState.TO_ARCHIVE: lambda d: archive_svc.archive_handover(document=d, actor=handler),
+        DocumentState.ARCHIVED: file_it,
     }
+    after_archive = {DocumentState.ON_LOAN: lend, DocumentState.DESTROYED: destroy}
 
     def walk_to(state, **registration):
         state = DocumentState(state)
@@ -208,8 +255,11 @@ def walk(clerk, supervisor, handler, handling_unit):
         if state == DocumentState.CANCELLED:
             document = svc.document_cancel(document=document, actor=clerk, reason="誤登")
         else:
-            for next_state in path[1 : path.index(state) + 1]:
+            target = DocumentState.ARCHIVED if state in after_archive else state
+            for next_state in path[1 : path.index(target) + 1]:
                 document = steps[next_state](document)
+            if state in after_archive:
+                document = after_archive[state](document)
         document.refresh_from_db()
         assert document.state == state
         return document
