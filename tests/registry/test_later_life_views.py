@@ -995,3 +995,15 @@ def test_garbage_never_500(client, everyone, approved_loan, approved, party_requ
             assert response.status_code in (200, 302, 404), (person, target, response.status_code)
     approved.refresh_from_db()
     assert approved.state == DestructionState.APPROVED
+
+
+@pytest.mark.parametrize("target", ["' OR 1=1 --", "registry:dashboard", "//evil.example/", "https://evil.example/", "\\x"])
+def test_a_hostile_next_goes_back_to_the_document(client, supervisor, requested_loan, archived, target):
+    client.force_login(supervisor)
+    response = client.post(
+        url("loan_decide", pk=archived.pk, item=requested_loan.pk), {"decision": "refuse", "reason": "無必要", "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == url("document_detail", pk=archived.pk)
+    requested_loan.refresh_from_db()
+    assert requested_loan.state == LoanState.REFUSED
