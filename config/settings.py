@@ -135,6 +135,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("REGISTRY_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("REGISTRY_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "registry.auth.lockout.client_username"  # cut to 150 characters
 # axes.W006 asks for the address among the parameters; by name alone is the choice made above
 # (failures are summed over every address and browser a name was tried from, so rotating them
 # gains nothing).

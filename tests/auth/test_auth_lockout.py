@@ -147,3 +147,12 @@ def test_a_lockout_is_lifted_at_once_with_the_axes_reset_command(client, clerk):
     assert log_in(client, "clerk", PASSWORD).status_code == 429
     call_command("axes_reset_username", "clerk", stdout=StringIO())
     assert log_in(client, "clerk", PASSWORD).status_code == 302
+
+
+def test_an_overlong_log_in_name_is_a_failure_not_a_server_error(client, clerk):
+    name = "x" * 1000
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, name, "wrong-password").status_code == 200
+    # Counted against its first 150 characters, the longest a user name can be.
+    assert log_in(client, name[:150] + "y", "wrong-password").status_code == 429
+    assert log_in(client, "clerk", PASSWORD).status_code == 302
