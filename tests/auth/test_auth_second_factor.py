@@ -249,3 +249,12 @@ def test_demo_totp_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("demo_totp")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_the_second_step_does_not_send_anyone_off_site(client, supervisor, target):
+    device = enrolled(supervisor)
+    log_in(client, "supervisor")
+    response = client.post(VERIFY, {"token": current_token(device), "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
