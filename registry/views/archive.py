@@ -43,7 +43,6 @@ from registry.services.distribution import require_deciding_supervisor
 from registry.views.base import RegistryView, paginate
 from registry.views.dispatch import DashboardView as DispatchDashboardView
 from registry.views.distribution import RestrictedActionView, _ids, _may
-from registry.views.documents import document_url
 
 ARCHIVE_STATES = (DocumentState.TO_ARCHIVE, DocumentState.ARCHIVED, DocumentState.ON_LOAN)
 OPEN_LOAN_STATES = (LoanState.REQUESTED, LoanState.APPROVED, LoanState.LENT)
@@ -159,14 +158,6 @@ class LaterLifeActionView(RestrictedActionView):
         if document is not None and self.in_register_only and not self.may_see(document):
             self.refuse_stranger(document, "not in the register")
         return document
-
-    def back(self, document):
-        """The page the form came from, only as a path of this site: ``redirect`` would take any
-        other word (``' OR 1=1 --``) for the name of a view and fail."""
-        target = super().back(document)
-        if target.startswith("/") and not target.startswith("//"):
-            return target
-        return document_url(self.request.user, document)
 
 
 class ArchiveHandoverView(LaterLifeActionView):

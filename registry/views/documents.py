@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -26,7 +25,7 @@ from registry.forms import (
 from registry.models import AuditAction, Document
 from registry.roles import Role
 from registry.services import documents as services
-from registry.views.base import RegistryView
+from registry.views.base import RegistryView, safe_next
 
 NOT_FOUND = gettext_lazy("No such document, or you have no need to know it.")
 
@@ -198,12 +197,7 @@ class DocumentActionView(RegistryView, View):
 
     def back(self, document: Document) -> str:
         """The page the form was posted from, if it is ours; else the document's page."""
-        target = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return target
-        return document_url(self.request.user, document)
+        return safe_next(self.request) or document_url(self.request.user, document)
 
 
 class DocumentOpenView(DocumentActionView):

@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -52,7 +51,7 @@ from registry.models import (
 from registry.roles import Role
 from registry.services import distribution as distribution_services
 from registry.services import meetings as services
-from registry.views.base import RegistryView, paginate
+from registry.views.base import RegistryView, paginate, safe_next
 
 NOT_FOUND = gettext_lazy("No such meeting, or you have no need to know it.")
 PURPOSE = "meeting"
@@ -321,12 +320,7 @@ class MeetingActionView(RegistryView, View):
 
     def back(self, meeting: Meeting) -> str:
         """The page the form was posted from, if it is ours; else the meeting's page."""
-        target = self.request.POST.get("next", "")
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return target
-        return meeting_url(meeting)
+        return safe_next(self.request) or meeting_url(meeting)
 
     def after(self, meeting: Meeting) -> str:
         if services.can_know_meeting(self.request.user, meeting):
