@@ -303,7 +303,7 @@ def test_a_pending_request_has_no_letter(client, pr_office, pr_party_request):
     request, _document = pr_party_request()
     response = _get(client, pr_office.clerk, reverse("print:party_letter", args=[request.pk]))
     assert response.status_code == 400
-    assert "not been decided" in response.content.decode()
+    assert "此申請尚未核定" in response.content.decode()  # zh-Hant, the default language
     assert not _events(AuditAction.PRINT)
 
 
