@@ -23,7 +23,7 @@ INSTALL_STAMP := $(VENV)/.installed-$(PYPROJECT_SHA)
 # Debian packages: CJK fonts and HarfBuzz subsetting for WeasyPrint's PDFs;
 # Chromium (Playwright drives Debian's build) and poppler-utils for the tests.
 DEBS_RUNTIME := fonts-noto-cjk libharfbuzz-subset0
-DEBS_TEST    := chromium poppler-utils
+DEBS_TEST    := chromium poppler-utils gettext
 
 SQLITE_DB   := var/registry.sqlite3
 DEMO_STAMP  := var/.demo-loaded
