@@ -10,8 +10,8 @@ from classification.declassification import (
     RuleViolation,
     check_protection,
 )
-from classification.party_access import RefusalGround
 from classification.levels import Level, LevelRule, clearance_permits
+from classification.party_access import RefusalGround
 from classification.roc import RocDateError, format_roc, format_roc_short, parse_roc, roc_year
 from classification.transit import TransitMethod, TransitRuleError, allowed_methods, check_method
 

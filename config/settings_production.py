@@ -31,7 +31,7 @@ if len(_SECRET_KEY) < 50 or len(set(_SECRET_KEY)) < 5 or _SECRET_KEY.startswith(
         'e.g. python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
     )
 
-from config.settings import *
+from config.settings import *  # noqa: E402, F403  (the key is checked before the base settings load)
 
 DEBUG = False
 SECRET_KEY = _SECRET_KEY

@@ -51,15 +51,15 @@ def validate_registration(
     errors: dict[str, list[str]] = {}
     for violation in protection.violations():
         errors.setdefault(violation.field, []).append(str(violation.message))
-    if Level(level).rule.is_national_secret and direction == Direction.INCOMING:
-        if not authorization_ref.strip() or not authorization_by.strip():
-            errors.setdefault("authorization_ref", []).append(
-                _(
-                    "A national secret received from elsewhere is held only under the original "
-                    "agency's written authorization (National Secrets Protection Act, Article 14): "
-                    "record its number and who gave it."
-                )
+    held_from_elsewhere = Level(level).rule.is_national_secret and direction == Direction.INCOMING
+    if held_from_elsewhere and (not authorization_ref.strip() or not authorization_by.strip()):
+        errors.setdefault("authorization_ref", []).append(
+            _(
+                "A national secret received from elsewhere is held only under the original "
+                "agency's written authorization (National Secrets Protection Act, Article 14): "
+                "record its number and who gave it."
             )
+        )
     return errors
 
 
@@ -98,7 +98,9 @@ def document_register(
     try:
         level_enum = Level(int(level))
     except (TypeError, ValueError):
-        raise ValidationFailed(_("Unknown classification level."), field_errors={"level": [_("Unknown level.")]})
+        raise ValidationFailed(
+            _("Unknown classification level."), field_errors={"level": [_("Unknown level.")]}
+        ) from None
     if direction not in Direction.values:
         raise ValidationFailed(_("Unknown direction."), field_errors={"direction": [_("Unknown direction.")]})
     if not subject.strip():

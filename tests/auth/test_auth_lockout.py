@@ -32,7 +32,7 @@ def head() -> int:
 def test_lockout_is_on_in_the_test_settings_with_the_configured_limit():
     assert settings.AXES_ENABLED is True
     assert settings.AXES_FAILURE_LIMIT == 5
-    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=30)
+    assert timedelta(minutes=30) == settings.AXES_COOLOFF_TIME
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
 

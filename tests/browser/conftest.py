@@ -43,7 +43,7 @@ def new_page(browser, live_server):
     """Open a fresh browser context (its own cookies) per person; closed after the test."""
     contexts = []
 
-    def make(username: str | None = None, password: str = "Test-Password-115"):
+    def make(username: str | None = None, password: str = "Test-Password-115"):  # noqa: S107 (test people only)
         context = browser.new_context(locale="zh-TW", base_url=live_server.url)
         contexts.append(context)
         page = context.new_page()

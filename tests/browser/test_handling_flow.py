@@ -10,6 +10,8 @@ not-found page for the same address.
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -107,7 +109,7 @@ def test_register_open_route_sign_for(people, new_page):
     assert handler.locator("main .marking").evaluate(
         "m => m === m.closest('main').querySelector('h1, .marking')"
     ), "the marking comes before the document's heading"
-    handler.screenshot(path="/tmp/doc.png", full_page=True)
+    handler.screenshot(path=str(Path(tempfile.gettempdir()) / "doc.png"), full_page=True)
 
     # A handler of another unit and a person of the handling unit with no role, neither with
     # need-to-know, get the not-found page for the document's address and learn nothing of it.

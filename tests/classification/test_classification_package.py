@@ -10,11 +10,7 @@ import classification
 PACKAGE = Path(classification.__file__).parent
 PO = PACKAGE / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-PUBLIC = (
-    "Level LevelRule clearance_permits DeclassKind Protection RuleViolation ClassificationRuleError "
-    "check_protection TransitMethod allowed_methods check_method TransitRuleError format_roc "
-    "format_roc_short parse_roc RocDateError roc_year RefusalGround"
-).split()
+PUBLIC = ["Level", "LevelRule", "clearance_permits", "DeclassKind", "Protection", "RuleViolation", "ClassificationRuleError", "check_protection", "TransitMethod", "allowed_methods", "check_method", "TransitRuleError", "format_roc", "format_roc_short", "parse_roc", "RocDateError", "roc_year", "RefusalGround"]
 
 
 def _modules():

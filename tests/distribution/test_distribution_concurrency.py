@@ -41,7 +41,7 @@ def test_copy_numbers_are_unique_under_concurrent_approvals(document, handler, s
             barrier.wait(timeout=30)
             for recipient in share:
                 distribution_decide(recipient=recipient, actor=supervisor, approve=True, reason="准")
-        except BaseException as error:  # noqa: BLE001 - reported to the main thread below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

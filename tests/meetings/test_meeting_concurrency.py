@@ -33,7 +33,7 @@ def _race(work: list) -> list[BaseException]:
         try:
             barrier.wait(timeout=30)
             job()
-        except BaseException as error:  # noqa: BLE001 - reported to the main thread
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

@@ -277,9 +277,7 @@ def test_need_to_know_by_distribution_is_enough_to_print(client, pr_office, pr_d
 def test_anonymous_is_sent_to_log_in(client, pr_document, pr_dispatch):
     doc = pr_document()
     dispatch = pr_dispatch(doc)
-    for url in list(_document_urls(doc, dispatch).values()) + [
-        reverse("print:dispatch_list", args=[timezone.localdate().isoformat()])
-    ]:
+    for url in [*list(_document_urls(doc, dispatch).values()), reverse("print:dispatch_list", args=[timezone.localdate().isoformat()])]:
         response = client.get(url)
         assert response.status_code == 302
         assert "/login/" in response["Location"]

@@ -157,7 +157,7 @@ def test_inventory_level_is_the_highest_level_in_force_on_every_page(client, pr_
     _assert_pdf(response, "destruction-inventory-")
     pages = pdf_pages(response.content)
     assert len(pages) >= 2
-    for number, (page, margin) in enumerate(zip(pages, _top_margin_text(response.content)), start=1):
+    for number, (page, margin) in enumerate(zip(pages, _top_margin_text(response.content), strict=False), start=1):
         assert margin.startswith("密"), f"page {number} has no level in its margin box: {margin!r}"
         assert f"焚燬清冊第{inventory.pk}號" in margin
         if any(document.number in page for document in documents):

@@ -293,7 +293,7 @@ def test_concurrent_appends_never_fork_the_chain():
             barrier.wait(timeout=30)
             for n in range(each):
                 audit.record(action=AuditAction.AUTH_LOGIN, details={"worker": i, "n": n})
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

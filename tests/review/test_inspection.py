@@ -63,7 +63,7 @@ def test_the_inspection_report_carries_the_verified_head_hash_and_is_audited(
     assert "拒絕存取紀錄" in text and outsider.full_name in text
     assert "非上班時間調閱" in text and secret.number in text  # the off-hours view names the document
     assert SUBJECT not in text
-    [printed] = [e for e in AuditEvent.objects.filter(seq__gt=seq, action=AuditAction.PRINT)]
+    [printed] = list(AuditEvent.objects.filter(seq__gt=seq, action=AuditAction.PRINT))
     details = json.loads(printed.details)
     assert details["form"] == "inspection_report"
     assert (details["through_seq"], details["head_hash"]) == (head.seq, head.hash)
@@ -91,7 +91,7 @@ def test_the_inspection_report_is_not_for_others(client, everyone, who):
     seq = head_seq()
 
     assert client.get(URL).status_code == 404
-    assert len([e for e in AuditEvent.objects.filter(seq__gt=seq, action=AuditAction.ACCESS_DENIED)]) == 1
+    assert len(list(AuditEvent.objects.filter(seq__gt=seq, action=AuditAction.ACCESS_DENIED))) == 1
     assert not ChainVerification.objects.exists()
 
 

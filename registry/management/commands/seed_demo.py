@@ -103,8 +103,8 @@ class Command(BaseCommand):
         self.stdout.write(f"demo data ready: {len(units)} units, {len(people)} people, {made} new documents")
 
     def print_logins(self):
-        self.stdout.write("Demo log-ins (password for all: %s)" % DEMO_PASSWORD)
-        for username, full_name, unit, _level, roles, _staff in PEOPLE:
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD})")
+        for username, full_name, _unit, _level, roles, _staff in PEOPLE:
             self.stdout.write(f"  {username:<14} {full_name:<6} {', '.join(r.value for r in roles)}")
 
     def units(self) -> dict[str, Unit]:
@@ -166,19 +166,19 @@ class Command(BaseCommand):
         clerk, supervisor = people["clerk"], people["supervisor"]
         national = level.rule.is_national_secret
         approval = date(2025 - index % 6, 1 + index % 12, 1 + index % 27)
-        kwargs = dict(
-            actor=clerk,
-            direction="in" if index % 3 else "internal",
-            subject=subject,
-            level=level,
-            sender="國防部" if national else "臺中市政府警察局",
-            sender_ref=self.sender_ref(index),
-            original_agency="國防部" if national else "臺中市政府",
-            approving_official="部長" if national else "局長",
-            approval_date=approval,
-            pages=1 + index % 7,
-            attachments=index % 3,
-        )
+        kwargs = {
+            "actor": clerk,
+            "direction": "in" if index % 3 else "internal",
+            "subject": subject,
+            "level": level,
+            "sender": "國防部" if national else "臺中市政府警察局",
+            "sender_ref": self.sender_ref(index),
+            "original_agency": "國防部" if national else "臺中市政府",
+            "approving_official": "部長" if national else "局長",
+            "approval_date": approval,
+            "pages": 1 + index % 7,
+            "attachments": index % 3,
+        }
         if level.rule.max_protection_years:
             kwargs["protection_years"] = level.rule.max_protection_years
         elif level >= Level.OFFICIAL_SECRET:
