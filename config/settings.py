@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.SecurityHeadersMiddleware",
+    "registry.middleware.RefuseNulMiddleware",
     # Inside the header middleware, so that the second-factor redirects and the lock-out page
     # carry the same headers as every other page.
     "django_otp.middleware.OTPMiddleware",
