@@ -134,12 +134,11 @@ class World:
         return self.known if knows else self.unknown
 
     def secrets(self) -> list[str]:
-        """Text that no matrix person may ever read: the unknown documents' subjects and the
-        supervisor's instruction on them (content, too).
-
-        Not here: the free-text reasons of a distribution or copying request, which the audit
-        chain keeps and the ethics office reads as handling records."""
-        return [*self.unknown.subjects(), UNKNOWN_INSTRUCTION]
+        """Text that no matrix person may ever read: the unknown documents' subjects, the
+        supervisor's instruction on them, and the reason given for their distribution and copying
+        (free text in the audit details, which the review pages mask for those who do not know
+        the document)."""
+        return [*self.unknown.subjects(), UNKNOWN_INSTRUCTION, UNKNOWN_REASON]
 
 
 UNKNOWN_INSTRUCTION = "請機要科依秘密批示乙辦理"
