@@ -128,12 +128,14 @@ def envelope_outer(request, pk: int):
 
 
 def _parse_day(text: str) -> date | None:
+    """A YYYY-MM-DD day within the ROC calendar the registry keeps (years 1 to 200, 1912–2111)."""
     if not _DAY.fullmatch(text):
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if 1912 <= day.year <= 2111 else None
 
 
 def day_dispatches(user, day: date) -> list[Dispatch]:
@@ -165,7 +167,7 @@ def dispatch_list(request, day: str):
         )
         raise PermissionDenied(_("Only a clerk prints the day's dispatch list."))
     when = _parse_day(day)
-    if when is None or when.year < 1912:
+    if when is None:
         return _bad_request(_("Give the day as YYYY-MM-DD, e.g. 2026-11-22 (a real calendar date)."))
     dispatches = day_dispatches(user, when)
     content = pdf.render_pdf(pdf.TEMPLATES["dispatch_list"], pdf.dispatch_list_context(when, dispatches, printed_by=user))
