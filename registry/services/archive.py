@@ -25,7 +25,7 @@ from registry.models import (
 )
 from registry.models.documents import GrantBasis
 from registry.roles import Role
-from registry.services.checks import locked, require_role, require_state
+from registry.services.checks import locked, locked_item, require_role, require_state
 from registry.services.distribution import require_deciding_supervisor
 from registry.services.grants import check_clearance, grant_create, grant_end
 
@@ -122,8 +122,7 @@ def loan_request(*, document: Document, actor: User, reason: str) -> Loan:
 @transaction.atomic
 def loan_decide(*, loan: Loan, actor: User, approve: bool, reason: str, due_on: date | None = None) -> Loan:
     """The supervisor approves (with a due date) or refuses a loan."""
-    loan = Loan.objects.select_for_update().get(pk=loan.pk)
-    document = locked(loan.document)
+    document, loan = locked_item(Loan, loan.pk)
     require_deciding_supervisor(document, actor)
     if loan.state != LoanState.REQUESTED:
         raise InvalidTransition(_("This loan has already been decided."))
@@ -150,8 +149,7 @@ def loan_decide(*, loan: Loan, actor: User, approve: bool, reason: str, due_on: 
 @transaction.atomic
 def loan_lend(*, loan: Loan, actor: User) -> Loan:
     """The archivist lends the document; the borrower's need-to-know lasts as long as the loan."""
-    loan = Loan.objects.select_for_update().select_related("borrower").get(pk=loan.pk)
-    document = locked(loan.document)
+    document, loan = locked_item(Loan, loan.pk, related=("borrower",))
     require_role(actor, Role.ARCHIVIST, _("lend documents"))
     if loan.state != LoanState.APPROVED:
         raise InvalidTransition(_("Only an approved loan can be lent."))
@@ -183,8 +181,7 @@ def loan_lend(*, loan: Loan, actor: User) -> Loan:
 @transaction.atomic
 def loan_return(*, loan: Loan, actor: User) -> Loan:
     """The archivist takes the document back; the borrower's need-to-know ends with the loan."""
-    loan = Loan.objects.select_for_update().get(pk=loan.pk)
-    document = locked(loan.document)
+    document, loan = locked_item(Loan, loan.pk)
     require_role(actor, Role.ARCHIVIST, _("take loans back"))
     if loan.state != LoanState.LENT:
         raise InvalidTransition(_("This loan is not out."))

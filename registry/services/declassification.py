@@ -32,7 +32,7 @@ from registry.models import (
     User,
 )
 from registry.roles import Role
-from registry.services.checks import locked
+from registry.services.checks import locked, locked_item
 from registry.services.distribution import require_deciding_supervisor
 from registry.services.grants import check_clearance
 
@@ -248,8 +248,9 @@ def _refuse_knowers_below(document: Document, target: Level) -> None:
 @transaction.atomic
 def notice_mark_told(*, notice: ReclassificationNotice, actor: User, method: str) -> ReclassificationNotice:
     """Record that a change notice was given (變更或註銷通知單)."""
-    notice = ReclassificationNotice.objects.select_for_update().select_related("decision__document").get(pk=notice.pk)
-    document = notice.decision.document
+    document, notice = locked_item(
+        ReclassificationNotice, notice.pk, document_field="decision__document_id", related=("decision",)
+    )
     _require_reviewer(document, actor)
     if notice.told_at is not None:
         raise InvalidTransition(_("This notice has already been recorded as given."))

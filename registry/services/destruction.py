@@ -31,7 +31,7 @@ from registry.models import (
     User,
 )
 from registry.roles import Role
-from registry.services.checks import require_role
+from registry.services.checks import locked_documents, require_role
 from registry.services.grants import check_clearance
 
 
@@ -83,8 +83,8 @@ def destruction_draft(*, actor: User, documents: Sequence[Document], note: str =
     ids = sorted({d.pk for d in documents})
     if not ids:
         raise ValidationFailed(_("Choose at least one document."), field_errors={"documents": [_("Required.")]})
-    locked = list(Document.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    _refuse_obstacles(locked)
+    documents = locked_documents(ids)
+    _refuse_obstacles(documents)
     pending = DestructionItem.objects.filter(
         document_id__in=ids, destruction_list__state__in=[DestructionState.DRAFT, DestructionState.APPROVED]
     ).select_related("document")
@@ -93,7 +93,7 @@ def destruction_draft(*, actor: User, documents: Sequence[Document], note: str =
             _("%(number)s is already on an inventory awaiting destruction.") % {"number": pending[0].document.number}
         )
     inventory = DestructionList.objects.create(drafted_by=actor, note=note.strip())
-    DestructionItem.objects.bulk_create([DestructionItem(destruction_list=inventory, document=d) for d in locked])
+    DestructionItem.objects.bulk_create([DestructionItem(destruction_list=inventory, document=d) for d in documents])
     audit.record(
         action=AuditAction.DESTRUCTION_DRAFT,
         actor=actor,
@@ -103,12 +103,12 @@ def destruction_draft(*, actor: User, documents: Sequence[Document], note: str =
 
 
 def _locked_list(inventory: DestructionList) -> DestructionList:
-    return DestructionList.objects.select_for_update().get(pk=inventory.pk)
+    return DestructionList.objects.select_for_update(no_key=True).get(pk=inventory.pk)
 
 
 def _documents_of(inventory: DestructionList) -> list[Document]:
     ids = inventory.items.values_list("document_id", flat=True)
-    return list(Document.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk"))
+    return locked_documents(ids)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from registry.models import (
     User,
 )
 from registry.roles import Role
+from registry.services.checks import locked, locked_item
 
 # Dispatch is for documents that exist in the registry and have not been cancelled.
 DISPATCHABLE = (DocumentState.REGISTERED, DocumentState.OPENED, DocumentState.ROUTED, DocumentState.SIGNED, DocumentState.IN_HANDLING)
@@ -49,7 +50,7 @@ def dispatch_record(
     copy: DocumentCopy | None = None,
 ) -> Dispatch:
     """Record an outgoing dispatch: double envelope, the method the level allows, the mail number."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = locked(document)
     _require_dispatching_clerk(document, actor)
     if document.state not in DISPATCHABLE:
         raise InvalidTransition(_("A %(state)s document cannot be dispatched.") % {"state": document.get_state_display()})
@@ -100,7 +101,7 @@ def dispatch_receipt(
     *, dispatch: Dispatch, actor: User, received_on: date, receipt_by: str, discrepancy: str = ""
 ) -> Dispatch:
     """Record the returned receipt (回執), or the discrepancy the recipient reported."""
-    dispatch = Dispatch.objects.select_for_update().select_related("document").get(pk=dispatch.pk)
+    _document, dispatch = locked_item(Dispatch, dispatch.pk, related=("document",))
     _require_dispatching_clerk(dispatch.document, actor)
     if dispatch.state != DispatchState.SENT:
         raise InvalidTransition(_("The receipt of this dispatch has already been recorded."))

@@ -31,6 +31,7 @@ from registry.models import (
 from registry.models.documents import GrantBasis
 from registry.policies import can_know
 from registry.roles import Role
+from registry.services.checks import locked, locked_item
 from registry.services.grants import check_clearance, grant_create, grant_end
 
 # A document is distributed, copied or recalled only while someone is handling it.
@@ -88,7 +89,7 @@ def issue_copy(*, document: Document, holder: User, actor: User, grant, reproduc
 @transaction.atomic
 def distribution_request(*, document: Document, actor: User, recipients: Sequence[User], reason: str) -> DistributionRequest:
     """A handler asks that named people receive the document, saying why they must know it."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = locked(document)
     _require_knowing_handler(document, actor)
     _require_active(document)
     if not reason.strip():
@@ -123,8 +124,9 @@ def distribution_decide(
     expires_at: datetime | None = None,
 ) -> DistributionRecipient:
     """The supervisor approves (grant + numbered copy) or refuses one recipient, with a reason."""
-    recipient = DistributionRecipient.objects.select_for_update().select_related("request", "user").get(pk=recipient.pk)
-    document = Document.objects.select_for_update().get(pk=recipient.request.document_id)
+    document, recipient = locked_item(
+        DistributionRecipient, recipient.pk, document_field="request__document_id", related=("request", "user")
+    )
     require_deciding_supervisor(document, actor)
     if recipient.decision != Decision.PENDING:
         raise InvalidTransition(_("This recipient has already been decided."))
@@ -188,7 +190,7 @@ def grant_revoke(*, grant: NeedToKnowGrant, actor: User, reason: str) -> NeedToK
 
 
 def _locked_copy(copy: DocumentCopy) -> DocumentCopy:
-    return DocumentCopy.objects.select_for_update().select_related("document").get(pk=copy.pk)
+    return locked_item(DocumentCopy, copy.pk, related=("document",))[1]
 
 
 @transaction.atomic
@@ -251,14 +253,14 @@ def _may_manage_copies(document: Document, actor: User) -> bool:
 @transaction.atomic
 def copy_recall(*, document: Document, actor: User, reason: str) -> list[DocumentCopy]:
     """Ask every holder to return their copy; the outstanding list runs until all are back."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = locked(document)
     if not _may_manage_copies(document, actor):
         raise NotPermitted(_("Only the custodian, or a supervisor or clerk of the unit, may recall copies."))
     if not reason.strip():
         raise ValidationFailed(_("Say why the copies are recalled."), field_errors={"reason": [_("Required.")]})
     now = timezone.now()
     copies = list(
-        DocumentCopy.objects.select_for_update().filter(document=document, state=CopyState.HELD, recalled_at__isnull=True)
+        DocumentCopy.objects.select_for_update(no_key=True).filter(document=document, state=CopyState.HELD, recalled_at__isnull=True)
     )
     if not copies:
         raise InvalidTransition(_("No copy of this document is held outside the archive: there is nothing to recall."))
@@ -312,7 +314,7 @@ def outstanding_copies(document: Document):
 @transaction.atomic
 def reproduction_request(*, document: Document, actor: User, kind: str, reason: str) -> ReproductionRequest:
     """Ask to copy or publish a document: neither happens without approval."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = locked(document)
     _require_knowing_handler(document, actor)
     _require_active(document)
     if kind not in ReproductionKind.values:
@@ -337,8 +339,7 @@ def reproduction_request(*, document: Document, actor: User, kind: str, reason: 
 @transaction.atomic
 def reproduction_decide(*, request: ReproductionRequest, actor: User, approve: bool, reason: str) -> ReproductionRequest:
     """Approve or refuse copying/publication; an approved copy is the next number, marked 複製物."""
-    request = ReproductionRequest.objects.select_for_update().get(pk=request.pk)
-    document = Document.objects.select_for_update().get(pk=request.document_id)
+    document, request = locked_item(ReproductionRequest, request.pk)
     require_deciding_supervisor(document, actor)
     if request.decision != Decision.PENDING:
         raise InvalidTransition(_("This request has already been decided."))

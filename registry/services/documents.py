@@ -33,7 +33,7 @@ def next_registration_number(*, year: int, series: str) -> int:
     RegistrationCounter.objects.bulk_create(
         [RegistrationCounter(year=year, series=series, last=0)], ignore_conflicts=True
     )
-    counter = RegistrationCounter.objects.select_for_update().get(year=year, series=series)
+    counter = RegistrationCounter.objects.select_for_update(no_key=True).get(year=year, series=series)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last

@@ -107,7 +107,7 @@ def grant_create(
 @transaction.atomic
 def grant_end(*, grant: NeedToKnowGrant, actor: User, reason: str) -> NeedToKnowGrant:
     """End a live grant (revocation, a loan returned); the guardian row follows at once."""
-    grant = NeedToKnowGrant.objects.select_for_update().get(pk=grant.pk)
+    grant = NeedToKnowGrant.objects.select_for_update(no_key=True).get(pk=grant.pk)
     if grant.ended_at is not None:
         return grant
     grant.ended_at = timezone.now()
@@ -131,7 +131,7 @@ def expire_grants(*, now: datetime | None = None) -> int:
     due = NeedToKnowGrant.objects.filter(ended_at__isnull=True, expires_at__lte=now).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            grant = NeedToKnowGrant.objects.select_for_update().select_related("user", "document").get(pk=pk)
+            grant = NeedToKnowGrant.objects.select_for_update(no_key=True, of=("self",)).select_related("user", "document").get(pk=pk)
             if grant.ended_at is not None:
                 continue
             grant.ended_at = now

@@ -38,6 +38,7 @@ from registry.models import (
 from registry.models.documents import GrantBasis
 from registry.policies import can_know
 from registry.roles import Role
+from registry.services.checks import locked
 from registry.services.distribution import ACTIVE_STATES, issue_copy
 from registry.services.grants import grant_create
 
@@ -75,7 +76,7 @@ def _require_in_handling(document: Document) -> None:
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
 
 
 def _record(action, actor, meeting: Meeting, document: Document | None = None, **details) -> None:
@@ -182,7 +183,7 @@ def attendee_propose(*, meeting: Meeting, actor: User, person: User, reason: str
 @transaction.atomic
 def attendee_decide(*, attendee: MeetingAttendee, actor: User, approve: bool, reason: str) -> MeetingAttendee:
     """The organizer admits or refuses a proposed attendee (限制非法定人員參與)."""
-    attendee = MeetingAttendee.objects.select_for_update().select_related("user").get(pk=attendee.pk)
+    attendee = MeetingAttendee.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=attendee.pk)
     meeting = _locked(attendee.meeting)
     _require_organizer(meeting, actor)
     if meeting.state != MeetingState.PLANNED:
@@ -249,7 +250,7 @@ def meeting_announce(*, meeting: Meeting, actor: User) -> Meeting:
 def materials_hand_out(*, meeting: Meeting, actor: User, attendee: MeetingAttendee) -> DocumentCopy:
     """Hand one numbered copy of the materials to an admitted attendee, and mark them present."""
     meeting = _locked(meeting)
-    attendee = MeetingAttendee.objects.select_for_update().select_related("user").get(pk=attendee.pk)
+    attendee = MeetingAttendee.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=attendee.pk)
     _require_organizer(meeting, actor)
     if attendee.meeting_id != meeting.pk:
         raise ValidationFailed(_("That person is not on this meeting's list."))
@@ -264,7 +265,7 @@ def materials_hand_out(*, meeting: Meeting, actor: User, attendee: MeetingAttend
         raise InvalidTransition(_("%(person)s already has a copy.") % {"person": attendee.user.display_name})
     if meeting.materials_id is None:
         raise InvalidTransition(_("No materials document has been named for this meeting."))
-    document = Document.objects.select_for_update().get(pk=meeting.materials_id)
+    document = locked(meeting.materials_id)
     if not can_know(actor, document):
         raise NotPermitted(_("You do not hold the materials."))
     _require_in_handling(document)
@@ -300,7 +301,7 @@ def materials_recall(*, meeting: Meeting, actor: User) -> list[DocumentCopy]:
         raise InvalidTransition(_("Materials are recalled after the meeting has been held."))
     handed = MeetingAttendee.objects.filter(meeting=meeting, copy__isnull=False).values("copy_id")
     copies = list(
-        DocumentCopy.objects.select_for_update().filter(pk__in=handed, state=CopyState.HELD, recalled_at__isnull=True)
+        DocumentCopy.objects.select_for_update(no_key=True).filter(pk__in=handed, state=CopyState.HELD, recalled_at__isnull=True)
     )
     if not copies:
         raise InvalidTransition(_("No copy of this meeting's materials is out."))
@@ -353,7 +354,7 @@ def minutes_distribute(*, meeting: Meeting, actor: User, recipients: Sequence[Us
         raise InvalidTransition(_("Register the minutes as a document and name them first."))
     if not reason.strip():
         raise ValidationFailed(_("Say why they receive the minutes."), field_errors={"reason": [_("Required.")]})
-    document = Document.objects.select_for_update().get(pk=meeting.minutes_id)
+    document = locked(meeting.minutes_id)
     if not can_know(actor, document):
         raise NotPermitted(_("You do not hold the minutes."))
     _require_in_handling(document)
@@ -396,7 +397,7 @@ def publication_request(*, meeting: Meeting, actor: User, text: str) -> MeetingP
 @transaction.atomic
 def publication_decide(*, publication: MeetingPublication, actor: User, approve: bool, reason: str) -> MeetingPublication:
     """The head of the agency approves (奉核) or refuses the publication."""
-    publication = MeetingPublication.objects.select_for_update().get(pk=publication.pk)
+    publication = MeetingPublication.objects.select_for_update(no_key=True).get(pk=publication.pk)
     if not actor.is_agency_head or not actor.is_active:
         raise NotPermitted(_("Only the head of the agency (首長) decides whether anything about a classified meeting is published."))
     if publication.state != PublicationState.PENDING:
@@ -415,7 +416,7 @@ def publication_decide(*, publication: MeetingPublication, actor: User, approve:
 @transaction.atomic
 def publication_publish(*, publication: MeetingPublication, actor: User) -> MeetingPublication:
     """Record that an approved text was published; without the head's approval it is refused."""
-    publication = MeetingPublication.objects.select_for_update().get(pk=publication.pk)
+    publication = MeetingPublication.objects.select_for_update(no_key=True).get(pk=publication.pk)
     if not can_know_meeting(actor, publication.meeting):
         raise NotPermitted(_("Only those who know the meeting may publish about it."))
     if publication.state != PublicationState.APPROVED:

@@ -102,7 +102,7 @@ def party_request_decide(
     released_part: str = "",
 ) -> PartyRequest:
     """Approve (with conditions), refuse citing §46 grounds, or release part (§46 III)."""
-    request = PartyRequest.objects.select_for_update().get(pk=request.pk)
+    request = PartyRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
     _require_unit_supervisor(request, actor)
     if request.decision != PartyDecision.PENDING:
         raise InvalidTransition(_("This request has already been decided."))
@@ -149,7 +149,7 @@ def party_reading_record(
     *, request: PartyRequest, actor: User, read_on: date, supervised_by: User, note: str = ""
 ) -> OnSiteReading:
     """Record a reading on site under supervision."""
-    request = PartyRequest.objects.select_for_update().get(pk=request.pk)
+    request = PartyRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
     if not actor.has_role(Role.CLERK, Role.SUPERVISOR) or actor.unit_id is None or request.unit_id not in actor.unit.descendant_ids():
         raise NotPermitted(_("Only the unit that received the request may record the reading."))
     if request.decision not in (PartyDecision.APPROVED, PartyDecision.PARTIAL):
