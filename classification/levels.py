@@ -57,7 +57,6 @@ class LevelRule:
     max_protection_years: int | None
     requires_declassification: bool
     may_be_copied: bool
-    mask_subject_in_register: bool
     law_reference: str
 
 
@@ -71,7 +70,6 @@ RULES: dict[Level, LevelRule] = {
         max_protection_years=30,  # 國家機密保護法第11條第1項第1款
         requires_declassification=True,  # 國家機密保護法第11條
         may_be_copied=False,  # 國家機密保護法第15條: 絕對機密 may not be copied at all
-        mask_subject_in_register=True,
         law_reference="國家機密保護法第4條、第11條、第15條",
     ),
     Level.SECRET: LevelRule(
@@ -83,7 +81,6 @@ RULES: dict[Level, LevelRule] = {
         max_protection_years=20,  # 國家機密保護法第11條第1項第2款
         requires_declassification=True,  # 國家機密保護法第11條
         may_be_copied=True,
-        mask_subject_in_register=True,
         law_reference="國家機密保護法第4條、第11條",
     ),
     Level.CONFIDENTIAL: LevelRule(
@@ -95,7 +92,6 @@ RULES: dict[Level, LevelRule] = {
         max_protection_years=10,  # 國家機密保護法第11條第1項第3款
         requires_declassification=True,  # 國家機密保護法第11條
         may_be_copied=True,
-        mask_subject_in_register=True,
         law_reference="國家機密保護法第4條、第11條",
     ),
     Level.OFFICIAL_SECRET: LevelRule(
@@ -108,7 +104,6 @@ RULES: dict[Level, LevelRule] = {
         # The guideline: 以「密」等核定之並應加註解密條件及保密期限.
         requires_declassification=True,
         may_be_copied=True,
-        mask_subject_in_register=True,
         law_reference="事務管理手冊文書處理",
     ),
     Level.RESTRICTED: LevelRule(
@@ -121,7 +116,6 @@ RULES: dict[Level, LevelRule] = {
         requires_declassification=False,
         may_be_copied=True,
         # 「密不錄由」 applies to 限閱 too: a mixed register must not show its subject either.
-        mask_subject_in_register=True,
         law_reference="辦公室機密維護要點第7點",
     ),
 }

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 
 class RegistryError(Exception):
-    """A refused action. ``message`` is shown to the person as it is."""
+    """A refused action. ``message`` is shown to the person as it is.
 
-    def __init__(self, message, *, field_errors: dict[str, list[str]] | None = None):
+    ``rule`` names the rule of ``registry.policies`` that refused (e.g. ``"open"``), for the audit
+    of the refusal; the rule book fills it in when a ``require_*`` refuses.
+    """
+
+    def __init__(self, message, *, field_errors: dict[str, list[str]] | None = None, rule: str = ""):
         super().__init__(str(message))
         self.message = message
         self.field_errors = field_errors or {}
+        self.rule = rule
 
 
 class NotPermitted(RegistryError):

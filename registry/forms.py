@@ -13,7 +13,7 @@ from classification import DeclassKind, Level, RocDateError, format_roc, parse_r
 from registry.errors import RegistryError
 from registry.models import AuditAction, Direction, Document, DocumentState, Unit, User
 from registry.models.documents import MarkingPosition
-from registry.selectors import handlers_for, handling_units
+from registry.selectors import handlers_for, handling_units, people_who_know
 
 
 def _label(field_name: str):
@@ -278,19 +278,6 @@ def _active_people():
 def _person_label(user) -> str:
     unit = user.unit.name if user.unit_id else ""
     return f"{user.display_name}（{unit}）" if unit else user.display_name
-
-
-def people_who_know(document: Document):
-    """Active people who may know the document now: its custodian and every live grant."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from registry.models import NeedToKnowGrant
-
-    live = NeedToKnowGrant.objects.filter(document=document, ended_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    )
-    return _active_people().filter(Q(pk=document.custodian_id) | Q(pk__in=live.values("user_id")))
 
 
 def end_of_roc_day(day: date):
@@ -784,7 +771,21 @@ class ReclassifyForm(ActionForm):
         help_text=_("Empty keeps the present period; counted from the original approval date."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=300)
-    authority = forms.CharField(label=_("Authority (核定依據)"), max_length=200)
+    authority = forms.CharField(
+        label=_("Authority (核定依據)"),
+        max_length=200,
+        required=False,
+        help_text=_("For a document this office classified."),
+    )
+    agency = forms.CharField(
+        label=_("Deciding agency"),
+        max_length=100,
+        required=False,
+        help_text=_("For a document another agency classified: only it (or its superior) decides (Article 10)."),
+    )
+    agency_is_superior = forms.BooleanField(label=_("The deciding agency is the original agency's superior"), required=False)
+    agency_decided_on = RocDateField(label=_("Day of the agency's decision"), required=False)
+    agency_ref = forms.CharField(label=_("Document number of the agency's decision (文號)"), max_length=60, required=False)
 
     def __init__(self, *args, **kwargs):
         from registry.models import DecisionKind
@@ -933,6 +934,13 @@ class PartyDecideForm(ServiceErrorsMixin, forms.Form):
     released_part = forms.CharField(
         label=_("Part released"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False,
         help_text=_("For a partial release only."),
+    )
+    release_basis = forms.CharField(
+        label=_("Why what is shown needs no protection"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Required to release any of a classified document, or part of anything (Article 46 III)."),
     )
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
 

@@ -3,10 +3,12 @@ from django.urls import path
 from registry.views import (
     archive,
     audit,
+    dashboard,
     declassification,
     destruction,
     dispatch,
     distribution,
+    document_page,
     documents,
     meetings,
     party_requests,
@@ -18,11 +20,11 @@ app_name = "registry"
 
 urlpatterns = [
     # The dashboard with every area's waiting work, the later life's included.
-    path("", archive.DashboardView.as_view(), name="dashboard"),
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("register/", register.RegisterListView.as_view(), name="register"),
     path("documents/new/", documents.DocumentRegisterView.as_view(), name="document_register"),
-    path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="document_detail"),
-    path("documents/<int:pk>/trail/", documents.DocumentTrailView.as_view(), name="document_trail"),
+    path("documents/<int:pk>/", document_page.DocumentDetailView.as_view(), name="document_detail"),
+    path("documents/<int:pk>/trail/", document_page.DocumentTrailView.as_view(), name="document_trail"),
     path("documents/<int:pk>/open/", documents.DocumentOpenView.as_view(), name="document_open"),
     path("documents/<int:pk>/route/", documents.DocumentRouteView.as_view(), name="document_route"),
     path("documents/<int:pk>/sign-for/", documents.DocumentSignForView.as_view(), name="document_sign_for"),

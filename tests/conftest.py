@@ -12,7 +12,85 @@ database (``-p no:django``), and this file must not need one to be imported.
 
 from __future__ import annotations
 
+import os
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+# The hours at which every test marked ``any_hour`` runs besides the present one: after midnight,
+# before the office opens, and late in the evening, before the date turns.
+CLOCKS = ("02:00", "23:30")
+
+
+def next_taipei(clock: str, *, now: datetime | None = None) -> datetime:
+    """The next moment (today or tomorrow) at which Taipei's clocks show ``clock`` ("HH:MM").
+
+    Always ahead of the present, so that rows made earlier in the session (a module's world) are
+    never dated in the clock's future.
+    """
+    hours, minutes = (int(part) for part in clock.split(":"))
+    now = (now or datetime.now(TAIPEI)).astimezone(TAIPEI)
+    moment = now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    return moment if moment > now else moment + timedelta(days=1)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--taipei-clock",
+        default=os.environ.get("REGISTRY_TEST_CLOCK", ""),
+        metavar="HH:MM",
+        help="run the whole session from the next HH:MM in Asia/Taipei on (the clock then runs on); "
+        "also REGISTRY_TEST_CLOCK",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        f"any_hour: the test depends on the time of day; it runs now and at each of {', '.join(CLOCKS)} Taipei time",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("any_hour"):
+        if "taipei_clock" not in metafunc.fixturenames:
+            metafunc.fixturenames.append("taipei_clock")
+        metafunc.parametrize("taipei_clock", ["now", *CLOCKS], indirect=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock(request):
+    """``--taipei-clock HH:MM`` (or REGISTRY_TEST_CLOCK): the whole session from that hour on."""
+    clock = request.config.getoption("--taipei-clock")
+    if not clock:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(next_taipei(clock), tick=True):
+        yield
+
+
+@pytest.fixture
+def taipei_clock(request):
+    """The clock of an ``any_hour`` test: "now", or the next given hour of Taipei (time then runs on)."""
+    clock = getattr(request, "param", "now")
+    if clock == "now":
+        yield clock
+        return
+    import time_machine
+
+    with time_machine.travel(next_taipei(clock), tick=True):
+        yield clock
+
+
+@pytest.fixture(autouse=True)
+def _any_hour_clock_first(request):
+    """An ``any_hour`` test's clock is set before any of its other function fixtures run."""
+    if request.node.get_closest_marker("any_hour"):
+        request.getfixturevalue("taipei_clock")
 
 
 @pytest.fixture(autouse=True)
@@ -195,7 +273,7 @@ def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
     from registry.services import declassification as declass_svc
     from registry.services import destruction as destruction_svc
     from registry.services import documents as svc
-    from tests.factories import register_document
+    from tests.factories import AGENCY_DECISION, register_document
 
     def file_it(d):
         zone = archive_svc.zone_for(d)
@@ -214,7 +292,7 @@ def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
 
     def destroy(d):
         if d.level_enum.rule.is_national_secret:
-            declass_svc.reclassify(document=d, actor=supervisor, kind="declassify", reason="解密", authority="原核定機關")
+            declass_svc.reclassify(document=d, actor=supervisor, kind="declassify", reason="解密", **AGENCY_DECISION)
         Document.objects.filter(pk=d.pk).update(archived_at=timezone.now() - timedelta(days=800))
         inventory = destruction_svc.destruction_draft(actor=archivist, documents=[d])
         destruction_svc.destruction_approve(destruction_list=inventory, actor=supervisor)

@@ -7,7 +7,7 @@ number, its handling step and its audit event.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth.models import Group
@@ -58,6 +58,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(group)
         # has_role() caches the person's group names; start from the groups just given.
         self.__dict__.pop("role_names", None)
+
+
+# The decision of 國防部, the original classifying agency of ``valid_registration``'s documents, that
+# a change of their level records (國家機密保護法第10條: only the original agency or its superior decides).
+AGENCY_DECISION = {
+    "authority": "國防部115年3月1日國密字第1150000042號函",
+    "agency": "國防部",
+    "agency_decided_on": date(2026, 3, 1),
+    "agency_ref": "國密字第1150000042號",
+}
 
 
 def valid_registration(**overrides) -> dict:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from classification import Level
+
 
 class ReviewOutcome(models.TextChoices):
     KEEP = "keep", _("keep the level (維持)")
@@ -49,6 +51,11 @@ class ClassificationDecision(models.Model):
     new_protection_years = models.PositiveSmallIntegerField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
     authority = models.CharField(_("authority (核定依據)"), max_length=200)
+    # 國家機密保護法第10條: a document another agency classified changes only by that agency's (or
+    # its superior's) decision, recorded here: which agency, on which day, under which 文號.
+    agency = models.CharField(_("deciding agency"), max_length=100, blank=True)
+    agency_decided_on = models.DateField(_("day of the agency's decision"), null=True, blank=True)
+    agency_ref = models.CharField(_("document number of the agency's decision (文號)"), max_length=60, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -59,6 +66,14 @@ class ClassificationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} {self.get_kind_display()}"
+
+    @property
+    def old_level_label(self) -> str:
+        return Level(self.old_level).label
+
+    @property
+    def new_level_label(self) -> str:
+        return Level(self.new_level).label if self.new_level else ""
 
 
 class ReclassificationNotice(models.Model):

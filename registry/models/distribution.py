@@ -83,7 +83,13 @@ class DocumentCopy(models.Model):
         verbose_name = _("numbered copy (編號副本)")
         verbose_name_plural = _("numbered copies (編號副本)")
         ordering = ["document", "number"]
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="copy_number_unique")]
+        # An original's number (1…copies_count) is given again once that paper is back; a number is
+        # held by one copy at a time.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], condition=Q(state="held"), name="copy_number_held_once"
+            )
+        ]
         indexes = [
             models.Index(fields=["holder"], name="copy_holder", condition=Q(state="held")),
             models.Index(fields=["recalled_at"], name="copy_recalled", condition=Q(state="held")),

@@ -72,8 +72,15 @@ class DocumentQuerySet(models.QuerySet):
 
 
 def need_to_know_q(user) -> Q:
-    """The condition ``visible_to`` filters on, for combining with other conditions in one query."""
-    return Q(custodian_id=user.pk) | Exists(_live_permission(user))
+    """The condition ``visible_to`` filters on, for combining with other conditions in one query.
+
+    Computed from the person's current state: custody or a live permission, and only up to the
+    person's present clearance, so a lowered clearance hides a document at once whatever grants
+    remain (and no clearance hides every document).
+    """
+    if not user.clearance:
+        return Q(pk__isnull=True)  # false for every row, and safe inside an annotation
+    return Q(level__lte=user.clearance) & (Q(custodian_id=user.pk) | Exists(_live_permission(user)))
 
 
 def _live_permission(user):

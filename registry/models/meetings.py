@@ -36,8 +36,12 @@ class MeetingQuerySet(models.QuerySet):
 def meeting_knowledge_q(user) -> Q:
     attending = MeetingAttendee.objects.filter(meeting_id=OuterRef("pk"), user_id=user.pk, decision=Decision.APPROVED)
     known = Q(organizer_id=user.pk) | Q(chair_id=user.pk) | Exists(attending)
-    if user.unit_id and user.has_role(Role.SUPERVISOR):
-        known |= Q(organizing_unit_id__in=user.unit.descendant_ids())
+    if user.has_role(Role.SUPERVISOR):
+        from registry.policies.scope import UnitScope  # the rule book builds on the models
+
+        units = UnitScope.of(user)
+        if units:
+            known |= units.q("organizing_unit_id")
     return known
 
 

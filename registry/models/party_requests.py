@@ -42,6 +42,7 @@ class PartyRequest(models.Model):
     grounds = models.JSONField(_("grounds cited"), default=list, blank=True)
     conditions = models.CharField(_("conditions"), max_length=300, blank=True)
     released_part = models.TextField(_("part released"), blank=True)
+    release_basis = models.TextField(_("why what is shown needs no protection"), blank=True)
     decision_reason = models.TextField(_("reasons"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute
+from django.db.models import Case, CharField, Count, F, JSONField, Max, Min, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, ExtractMinute
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -31,11 +32,12 @@ from registry.models import (
     NeedToKnowGrant,
     User,
 )
+from registry.policies.scope import UnitScope
 from registry.review.details import with_known
 from registry.review.scope import ReviewScope
 from registry.selectors import filter_by_number
-from registry.services.archive import overdue_loans
-from registry.services.declassification import declassification_due
+from registry.selectors.archive import overdue_loans
+from registry.selectors.declassification import declassification_due
 
 REFUSALS = (AuditAction.ACCESS_DENIED, AuditAction.ACTION_REFUSED)
 # What counts as looking at a document for the office-hours report.
@@ -125,7 +127,7 @@ def trail_events(
         queryset = queryset.filter(Q(actor__username__iexact=person) | Q(actor__full_name__icontains=person))
     if unit is not None:
         # The actor's unit and the units below it.
-        queryset = queryset.filter(actor__unit_id__in=unit.descendant_ids())
+        queryset = queryset.filter(UnitScope.below(unit).people_q("actor__"))
     if (number or "").strip():
         queryset = filter_by_number(queryset.filter(document__isnull=False), number, prefix="document__")
     if action:
@@ -157,6 +159,20 @@ def people_in_scope(scope: ReviewScope) -> QuerySet:
 
 
 # --- anomaly reports: the trail --------------------------------------------------------------------
+
+
+def refusals_by_rule(scope: ReviewScope, start: datetime | None, end: datetime | None) -> QuerySet:
+    """The same refusals by the rule of the rule book that refused them (``details.rule``; a read
+    answered 404 names none), most first: which rules people run into."""
+    events = _in_period(scope.events(AuditEvent.objects.filter(action__in=REFUSALS)), start, end)
+    data = Cast("details", JSONField())
+    return (
+        events.order_by()
+        .annotate(rule=Coalesce(KeyTextTransform("rule", data), Value(""), output_field=CharField()))
+        .values("action", "rule")
+        .annotate(total=Count("id"), people=Count("actor", distinct=True))
+        .order_by("-total", "action", "rule")
+    )
 
 
 def refused_accesses(scope: ReviewScope, start: datetime | None, end: datetime | None) -> QuerySet:
@@ -335,7 +351,7 @@ def unreturned_copies(scope: ReviewScope, *, now: datetime | None = None, grace_
 
 
 def loans_overdue(scope: ReviewScope, *, today: date | None = None) -> QuerySet:
-    """Loans out past their due date (``registry.services.archive.overdue_loans``)."""
+    """Loans out past their due date (``registry.selectors.archive.overdue_loans``)."""
     loans = overdue_loans(today=today)
     if not scope.whole_office:
         loans = loans.filter(scope.people_q("borrower__") | scope.documents_q("document__"))

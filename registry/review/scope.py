@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from registry.policies.scope import UnitScope
 from registry.roles import Role
 
 
@@ -61,5 +62,5 @@ def review_scope(user) -> ReviewScope | None:
     if user.has_role(Role.ETHICS):
         return ReviewScope(units=None)
     if user.has_role(Role.SUPERVISOR) and user.unit_id:
-        return ReviewScope(units=frozenset(user.unit.descendant_ids()))
+        return ReviewScope(units=UnitScope.of(user).ids)
     return None

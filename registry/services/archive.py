@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import audit
-from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.models import (
     AuditAction,
     Decision,
@@ -24,10 +23,16 @@ from registry.models import (
     User,
 )
 from registry.models.documents import GrantBasis
-from registry.roles import Role
-from registry.services.checks import locked, locked_item, require_role, require_state
-from registry.services.distribution import require_deciding_supervisor
-from registry.services.grants import check_clearance, grant_create, grant_end
+from registry.policies import (
+    require_decide_loan,
+    require_file,
+    require_hand_over,
+    require_lend,
+    require_request_loan,
+    require_take_back,
+)
+from registry.services.grants import grant_create, grant_end
+from registry.services.locking import locked, locked_item
 
 RETENTION_CHOICES = (1, 3, 5, 10, 15, 20, 25, 30)  # 檔案法 retention periods; None means 永久
 
@@ -41,10 +46,7 @@ def zone_for(document: Document) -> str:
 def archive_handover(*, document: Document, actor: User, note: str = "") -> Document:
     """The handler, done with the document, hands it to the archive (送歸檔)."""
     document = locked(document)
-    require_role(actor, Role.HANDLER, _("hand documents to the archive"))
-    require_state(document, (DocumentState.SIGNED, DocumentState.IN_HANDLING), _("handed to the archive"))
-    if document.custodian_id != actor.pk:
-        raise NotPermitted(_("Only the handler who holds the document may hand it to the archive."))
+    require_hand_over(actor, document)
     document.state = DocumentState.TO_ARCHIVE
     document.save(update_fields=["state"])
     audit.record(action=AuditAction.ARCHIVE_HANDOVER, actor=actor, document=document, details={"note": note.strip()})
@@ -62,8 +64,7 @@ def archive_receive(
 ) -> Document:
     """The archivist receives the document and files it in a location of the right zone."""
     document = locked(document)
-    require_role(actor, Role.ARCHIVIST, _("file documents in the archive"))
-    require_state(document, (DocumentState.TO_ARCHIVE,), _("filed"))
+    require_file(actor, document)
     if not location.active:
         raise ValidationFailed(_("That storage location is no longer in use."), field_errors={"location": [_("Not in use.")]})
     wanted = zone_for(document)
@@ -108,12 +109,9 @@ def archive_receive(
 def loan_request(*, document: Document, actor: User, reason: str) -> Loan:
     """Ask to borrow an archived document (借調)."""
     document = locked(document)
-    require_state(document, (DocumentState.ARCHIVED, DocumentState.ON_LOAN), _("borrowed"))
+    require_request_loan(actor, document)
     if not reason.strip():
         raise ValidationFailed(_("Say why you need the document."), field_errors={"reason": [_("Required.")]})
-    check_clearance(actor, document)
-    if Loan.objects.filter(document=document, borrower=actor, state__in=[LoanState.REQUESTED, LoanState.APPROVED, LoanState.LENT]).exists():
-        raise InvalidTransition(_("You already have an open loan request for this document."))
     loan = Loan.objects.create(document=document, borrower=actor, reason=reason.strip())
     audit.record(action=AuditAction.LOAN_REQUEST, actor=actor, document=document, details={"loan": loan.pk, "reason": loan.reason})
     return loan
@@ -123,9 +121,8 @@ def loan_request(*, document: Document, actor: User, reason: str) -> Loan:
 def loan_decide(*, loan: Loan, actor: User, approve: bool, reason: str, due_on: date | None = None) -> Loan:
     """The supervisor approves (with a due date) or refuses a loan."""
     document, loan = locked_item(Loan, loan.pk)
-    require_deciding_supervisor(document, actor)
-    if loan.state != LoanState.REQUESTED:
-        raise InvalidTransition(_("This loan has already been decided."))
+    loan.document = document
+    require_decide_loan(actor, loan)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
     if approve and (due_on is None or due_on < timezone.localdate()):
@@ -150,10 +147,8 @@ def loan_decide(*, loan: Loan, actor: User, approve: bool, reason: str, due_on: 
 def loan_lend(*, loan: Loan, actor: User) -> Loan:
     """The archivist lends the document; the borrower's need-to-know lasts as long as the loan."""
     document, loan = locked_item(Loan, loan.pk, related=("borrower",))
-    require_role(actor, Role.ARCHIVIST, _("lend documents"))
-    if loan.state != LoanState.APPROVED:
-        raise InvalidTransition(_("Only an approved loan can be lent."))
-    require_state(document, (DocumentState.ARCHIVED,), _("lent"))
+    loan.document = document
+    require_lend(actor, loan)
     grant = grant_create(
         document=document,
         user=loan.borrower,
@@ -182,9 +177,8 @@ def loan_lend(*, loan: Loan, actor: User) -> Loan:
 def loan_return(*, loan: Loan, actor: User) -> Loan:
     """The archivist takes the document back; the borrower's need-to-know ends with the loan."""
     document, loan = locked_item(Loan, loan.pk)
-    require_role(actor, Role.ARCHIVIST, _("take loans back"))
-    if loan.state != LoanState.LENT:
-        raise InvalidTransition(_("This loan is not out."))
+    loan.document = document
+    require_take_back(actor, loan)
     loan.state = LoanState.RETURNED
     loan.returned_at = timezone.now()
     loan.received_by = actor
@@ -196,20 +190,3 @@ def loan_return(*, loan: Loan, actor: User) -> Loan:
         grant_end(grant=loan.grant, actor=actor, reason=_("Loan returned"))
     audit.record(action=AuditAction.LOAN_RETURN, actor=actor, document=document, details={"loan": loan.pk})
     return loan
-
-
-def overdue_loans(*, today: date | None = None):
-    """Loans out past their due date."""
-    today = today or timezone.localdate()
-    return Loan.objects.filter(state=LoanState.LENT, due_on__lt=today).select_related("document", "borrower")
-
-
-def loans_for(user: User):
-    """The loans a person may see: their own, and all of them for archivists and the ethics office."""
-    if user.has_role(Role.ARCHIVIST, Role.ETHICS):
-        return Loan.objects.all()
-    scope = Q(borrower=user)
-    if user.has_role(Role.SUPERVISOR) and user.unit_id:
-        units = user.unit.descendant_ids()
-        scope |= Q(document__responsible_unit_id__in=units) | Q(document__handling_unit_id__in=units)
-    return Loan.objects.filter(scope)

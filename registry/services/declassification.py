@@ -5,7 +5,7 @@ A level changes only here, as a recorded decision that owes a notice to every ea
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from classification import DeclassKind, Level, Protection
 from registry import audit
-from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.errors import NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
     ClassificationDecision,
@@ -24,57 +24,31 @@ from registry.models import (
     DistributionRecipient,
     Document,
     DocumentCopy,
-    DocumentState,
     NeedToKnowGrant,
     ReclassificationNotice,
     ReviewOutcome,
     ReviewRecord,
     User,
 )
-from registry.roles import Role
-from registry.services.checks import locked, locked_item
-from registry.services.distribution import require_deciding_supervisor
-from registry.services.grants import check_clearance
+from registry.policies import (
+    require_mark_notice_told,
+    require_reclassify,
+    require_record_declass_event,
+    require_record_review,
+)
+from registry.policies.base import need_clearance
+from registry.policies.declassification import CLOSED_STATES, reclassify_authority_errors
+from registry.services.locking import locked, locked_item
 
-# Documents whose later life is over take no decisions and need no review.
-CLOSED_STATES = (DocumentState.DESTROYED, DocumentState.CANCELLED)
-REVIEW_INTERVAL = timedelta(days=365)
+__all__ = ["CLOSED_STATES"]
 
-
-def _open_classified():
-    return Document.objects.filter(declassified_on__isnull=True).exclude(state__in=CLOSED_STATES)
-
-
-def declassification_due(*, today: date | None = None):
-    """Documents whose condition is met (a date passed, an event recorded) and not yet declassified."""
-    today = today or timezone.localdate()
-    return _open_classified().filter(Q(declass_due_on__lte=today) | Q(declass_event_met_on__isnull=False))
-
-
-def reviews_due(*, today: date | None = None):
-    """Classified documents not reviewed in the last year (the yearly review, LAW-NOTES)."""
-    today = today or timezone.localdate()
-    cutoff = today - REVIEW_INTERVAL
-    return _open_classified().filter(level__gte=Level.OFFICIAL_SECRET).filter(
-        Q(last_reviewed_on__lte=cutoff) | Q(last_reviewed_on__isnull=True, registered_at__date__lte=cutoff)
-    )
-
-
-def _require_reviewer(document: Document, actor: User) -> None:
-    if actor.has_role(Role.ARCHIVIST):
-        return
-    require_deciding_supervisor(document, actor)
 
 
 @transaction.atomic
 def declass_event_record(*, document: Document, actor: User, happened_on: date, note: str = "") -> Document:
     """Record that the event a document's condition names has happened (e.g. 公布)."""
     document = locked(document)
-    _require_reviewer(document, actor)
-    if document.declass_kind not in (DeclassKind.EVENT, DeclassKind.ATTACHMENT_REMOVED, DeclassKind.OTHER):
-        raise InvalidTransition(_("This document's condition is not an event: its dates are known already."))
-    if document.declassified_on or document.state in CLOSED_STATES:
-        raise InvalidTransition(_("This document is already declassified or closed."))
+    require_record_declass_event(actor, document)
     if happened_on is None or happened_on > timezone.localdate():
         raise ValidationFailed(_("Give the day the event happened; it cannot lie in the future."), field_errors={"happened_on": [_("Invalid date.")]})
     document.declass_event_met_on = happened_on
@@ -92,9 +66,7 @@ def declass_event_record(*, document: Document, actor: User, happened_on: date, 
 def review_record(*, document: Document, actor: User, outcome: str, note: str = "") -> ReviewRecord:
     """Record the periodic review of a classified document."""
     document = locked(document)
-    _require_reviewer(document, actor)
-    if document.state in CLOSED_STATES or document.declassified_on:
-        raise InvalidTransition(_("A declassified, destroyed or cancelled document is not reviewed."))
+    require_record_review(actor, document)
     if outcome not in ReviewOutcome.values:
         raise ValidationFailed(_("Choose the outcome of the review."), field_errors={"outcome": [_("Unknown outcome.")]})
     record = ReviewRecord.objects.create(document=document, reviewed_by=actor, outcome=outcome, note=note.strip())
@@ -131,19 +103,43 @@ def reclassify(
     authority: str,
     new_level: int | None = None,
     new_protection_years: int | None = None,
+    agency: str = "",
+    agency_decided_on: date | None = None,
+    agency_ref: str = "",
+    agency_is_superior: bool = False,
 ) -> ClassificationDecision:
-    """Declassify, downgrade or upgrade a document by a recorded decision; earlier recipients are owed notice."""
+    """Declassify, downgrade or upgrade a document by a recorded decision; earlier recipients are owed notice.
+
+    §10: a document this office classified is decided here; one another agency classified is
+    changed only by recording that agency's (or its superior's) decision: agency, day and 文號.
+    """
     document = locked(document)
-    require_deciding_supervisor(document, actor)
-    if document.state in CLOSED_STATES or document.declassified_on:
-        raise InvalidTransition(_("This document is already declassified or closed."))
+    require_reclassify(actor, document)
     if kind not in DecisionKind.values:
         raise ValidationFailed(_("Choose the decision."), field_errors={"kind": [_("Unknown decision.")]})
-    if not reason.strip() or not authority.strip():
-        raise ValidationFailed(
-            _("A decision needs its reason and the authority it rests on."),
-            field_errors={"reason": [_("Required.")]} if not reason.strip() else {"authority": [_("Required.")]},
-        )
+    errors = reclassify_authority_errors(
+        document,
+        authority=authority,
+        agency=agency,
+        agency_decided_on=agency_decided_on,
+        agency_ref=agency_ref,
+        agency_is_superior=agency_is_superior,
+    )
+    if not reason.strip():
+        errors = {"reason": [_("Required.")], **errors}
+    if agency_decided_on is not None and agency_decided_on > timezone.localdate():
+        errors.setdefault("agency_decided_on", []).append(_("The agency's decision cannot lie in the future."))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        if "reason" in errors or "authority" in errors:
+            first = _("A decision needs its reason and the authority it rests on.")
+        raise ValidationFailed(first, field_errors=errors, rule="original_agency_decides")
+    if not authority.strip():
+        authority = _("%(agency)s's decision %(ref)s of %(date)s") % {
+            "agency": agency.strip(),
+            "ref": agency_ref.strip(),
+            "date": agency_decided_on.isoformat(),
+        }
     old_level = document.level_enum
     decision = ClassificationDecision(
         document=document,
@@ -152,6 +148,9 @@ def reclassify(
         old_protection_years=document.protection_years,
         reason=reason.strip(),
         authority=authority.strip(),
+        agency=agency.strip(),
+        agency_decided_on=agency_decided_on,
+        agency_ref=agency_ref.strip(),
         decided_by=actor,
     )
     if kind == DecisionKind.DECLASSIFY:
@@ -211,9 +210,8 @@ def _change_level(document, actor, kind, old_level, new_level, new_protection_ye
         errors.setdefault(field, []).append(str(violation.message))
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], field_errors=errors)
-    probe = Document(level=target)
     try:
-        check_clearance(actor, probe)
+        need_clearance(actor, target)
     except NotPermitted:
         raise NotPermitted(_("Your clearance does not reach the new level.")) from None
     if target > old_level:
@@ -251,9 +249,8 @@ def notice_mark_told(*, notice: ReclassificationNotice, actor: User, method: str
     document, notice = locked_item(
         ReclassificationNotice, notice.pk, document_field="decision__document_id", related=("decision",)
     )
-    _require_reviewer(document, actor)
-    if notice.told_at is not None:
-        raise InvalidTransition(_("This notice has already been recorded as given."))
+    notice.decision.document = document
+    require_mark_notice_told(actor, notice)
     if not method.strip():
         raise ValidationFailed(_("Say how the person was told."), field_errors={"method": [_("Required.")]})
     notice.told_at = timezone.now()

@@ -15,59 +15,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from classification import Level
 from registry import audit
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
-    CopyState,
     DestructionItem,
     DestructionList,
     DestructionMethod,
     DestructionState,
     Document,
-    DocumentCopy,
     DocumentState,
     User,
 )
+from registry.policies import require_approve_destruction, require_draft_destruction, require_record_destruction
+from registry.policies.base import need_clearance
+from registry.policies.destruction import destruction_obstacle
 from registry.roles import Role
-from registry.services.checks import locked_documents, require_role
-from registry.services.grants import check_clearance
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def destruction_obstacle(document: Document, *, today: date | None = None) -> str:
-    """Why this document may not be destroyed yet, or "" when it may."""
-    today = today or timezone.localdate()
-    if document.state != DocumentState.ARCHIVED:
-        return _("%(number)s is not in the archive (it is %(state)s).") % {
-            "number": document.number,
-            "state": document.get_state_display(),
-        }
-    if document.level_enum.rule.is_national_secret and document.declassified_on is None:
-        return _(
-            "%(number)s is a national secret not yet declassified: it may be destroyed only after "
-            "declassification (National Secrets Protection Act, Article 15)."
-        ) % {"number": document.number}
-    if document.retention_years is None:
-        return _("%(number)s is kept permanently (永久) and may not be destroyed.") % {"number": document.number}
-    archived = timezone.localtime(document.archived_at).date() if document.archived_at else today
-    ends = _add_years(archived, document.retention_years)
-    if ends > today:
-        return _(
-            "%(number)s must be kept until %(date)s (retention period, Archives Act Article 12)."
-        ) % {"number": document.number, "date": ends.isoformat()}
-    if DocumentCopy.objects.filter(document=document, state=CopyState.HELD).exists():
-        return _("%(number)s still has numbered copies outside the archive: recall them first.") % {
-            "number": document.number
-        }
-    return ""
+from registry.services.locking import locked_documents
 
 
 def _refuse_obstacles(documents: Sequence[Document]) -> None:
@@ -79,7 +43,7 @@ def _refuse_obstacles(documents: Sequence[Document]) -> None:
 @transaction.atomic
 def destruction_draft(*, actor: User, documents: Sequence[Document], note: str = "") -> DestructionList:
     """The archivist drafts a destruction inventory of documents that may be destroyed."""
-    require_role(actor, Role.ARCHIVIST, _("draft destruction inventories"))
+    require_draft_destruction(actor)
     ids = sorted({d.pk for d in documents})
     if not ids:
         raise ValidationFailed(_("Choose at least one document."), field_errors={"documents": [_("Required.")]})
@@ -115,12 +79,10 @@ def _documents_of(inventory: DestructionList) -> list[Document]:
 def destruction_approve(*, destruction_list: DestructionList, actor: User) -> DestructionList:
     """A supervisor cleared to every item's level approves the inventory."""
     inventory = _locked_list(destruction_list)
-    require_role(actor, Role.SUPERVISOR, _("approve destruction inventories"))
-    if inventory.state != DestructionState.DRAFT:
-        raise InvalidTransition(_("Only a drafted inventory can be approved."))
+    require_approve_destruction(actor, inventory)
     documents = _documents_of(inventory)
     for document in documents:
-        check_clearance(actor, document)
+        need_clearance(actor, document.level)
     _refuse_obstacles(documents)
     inventory.state = DestructionState.APPROVED
     inventory.approved_by = actor
@@ -168,6 +130,7 @@ def destruction_record(
             _("%(person)s is not on the archive's staff: the archive destroys its files.")
             % {"person": destroyed_by.display_name}
         )
+    require_record_destruction(actor, inventory)
     if actor.pk not in (witness.pk, destroyed_by.pk):
         raise NotPermitted(_("Only the witness or the person who destroyed the documents may record it."))
     if method not in DestructionMethod.values:
@@ -206,12 +169,3 @@ def destruction_record(
         },
     )
     return inventory
-
-
-def destructible(*, today: date | None = None):
-    """Archived documents that could go on an inventory today (for the archivist's draft form)."""
-    today = today or timezone.localdate()
-    candidates = Document.objects.filter(state=DocumentState.ARCHIVED, retention_years__isnull=False).exclude(
-        level__gte=Level.CONFIDENTIAL, declassified_on__isnull=True
-    )
-    return [d for d in candidates.order_by("pk")[:500] if not destruction_obstacle(d, today=today)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -11,29 +11,17 @@ from django.utils.translation import gettext as _
 
 from classification import TransitMethod, TransitRuleError, check_method
 from registry import audit
-from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.models import (
     AuditAction,
     Dispatch,
     DispatchState,
     Document,
     DocumentCopy,
-    DocumentState,
     User,
 )
-from registry.roles import Role
-from registry.services.checks import locked, locked_item
-
-# Dispatch is for documents that exist in the registry and have not been cancelled.
-DISPATCHABLE = (DocumentState.REGISTERED, DocumentState.OPENED, DocumentState.ROUTED, DocumentState.SIGNED, DocumentState.IN_HANDLING)
-
-
-def _require_dispatching_clerk(document: Document, actor: User) -> None:
-    if not actor.has_role(Role.CLERK) or actor.unit_id is None:
-        raise NotPermitted(_("Only a clerk records dispatches."))
-    units = actor.unit.descendant_ids()
-    if document.responsible_unit_id not in units and document.handling_unit_id not in units and document.custodian_id != actor.pk:
-        raise NotPermitted(_("Only a clerk of the document's unit may dispatch it."))
+from registry.policies import require_dispatch, require_record_receipt
+from registry.services.locking import locked, locked_item
 
 
 @transaction.atomic
@@ -51,9 +39,7 @@ def dispatch_record(
 ) -> Dispatch:
     """Record an outgoing dispatch: double envelope, the method the level allows, the mail number."""
     document = locked(document)
-    _require_dispatching_clerk(document, actor)
-    if document.state not in DISPATCHABLE:
-        raise InvalidTransition(_("A %(state)s document cannot be dispatched.") % {"state": document.get_state_display()})
+    require_dispatch(actor, document)
     errors: dict[str, list[str]] = {}
     if not recipient.strip():
         errors["recipient"] = [_("Required.")]
@@ -101,10 +87,9 @@ def dispatch_receipt(
     *, dispatch: Dispatch, actor: User, received_on: date, receipt_by: str, discrepancy: str = ""
 ) -> Dispatch:
     """Record the returned receipt (回執), or the discrepancy the recipient reported."""
-    _document, dispatch = locked_item(Dispatch, dispatch.pk, related=("document",))
-    _require_dispatching_clerk(dispatch.document, actor)
-    if dispatch.state != DispatchState.SENT:
-        raise InvalidTransition(_("The receipt of this dispatch has already been recorded."))
+    document, dispatch = locked_item(Dispatch, dispatch.pk)
+    dispatch.document = document
+    require_record_receipt(actor, dispatch)
     if received_on is None or received_on > timezone.localdate():
         raise ValidationFailed(_("Give the date on the receipt; it cannot lie in the future."), field_errors={"received_on": [_("Invalid date.")]})
     if received_on < timezone.localtime(dispatch.dispatched_at).date():
@@ -122,10 +107,3 @@ def dispatch_receipt(
         details={"dispatch": dispatch.pk, "received_on": received_on.isoformat(), "discrepancy": dispatch.discrepancy},
     )
     return dispatch
-
-
-def overdue_receipts(*, now=None):
-    """Dispatches still without a receipt after the configured number of days."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.REGISTRY_RECEIPT_DUE_DAYS)
-    return Dispatch.objects.filter(state=DispatchState.SENT, dispatched_at__lte=cutoff).select_related("document")

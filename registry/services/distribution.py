@@ -22,55 +22,67 @@ from registry.models import (
     DistributionRequest,
     Document,
     DocumentCopy,
-    DocumentState,
     NeedToKnowGrant,
     ReproductionKind,
     ReproductionRequest,
     User,
 )
 from registry.models.documents import GrantBasis
-from registry.policies import can_know
-from registry.roles import Role
-from registry.services.checks import locked, locked_item
-from registry.services.grants import check_clearance, grant_create, grant_end
+from registry.policies import (
+    can_know,
+    require_decide_distribution,
+    require_decide_reproduction,
+    require_pass_copy,
+    require_recall_copies,
+    require_request_distribution,
+    require_request_reproduction,
+    require_return_copy,
+    require_revoke_grant,
+    require_sign_for_copy,
+)
+from registry.policies.base import need_clearance
+from registry.policies.distribution import ACTIVE_STATES, need_active, need_copyable
+from registry.services.grants import grant_create, grant_end
+from registry.services.locking import locked, locked_item
 
-# A document is distributed, copied or recalled only while someone is handling it.
-ACTIVE_STATES = (DocumentState.SIGNED, DocumentState.IN_HANDLING)
+__all__ = ["ACTIVE_STATES", "issue_copy"]
 
 
-def _require_active(document: Document) -> None:
-    if document.state not in ACTIVE_STATES:
+def _copy_number(document: Document, *, reproduction: bool) -> int:
+    """The number a new copy takes; the caller holds the document's row lock.
+
+    An original (not a reproduction) is one of the copies registered with the document (§18: the
+    original records how many exist): the lowest of 1…copies_count not out now, and none when all
+    are out. A reproduction (複製物) is numbered after every number ever given.
+    """
+    copies = DocumentCopy.objects.filter(document=document)
+    if reproduction:
+        last = copies.aggregate(m=Max("number"))["m"] or 0
+        return max(last, document.copies_count) + 1
+    out = set(copies.filter(state=CopyState.HELD, is_reproduction=False).values_list("number", flat=True))
+    free = [n for n in range(1, document.copies_count + 1) if n not in out]
+    if not free:
         raise InvalidTransition(
-            _("Only a document that has been signed for and is being handled can be distributed or copied; this one is %(state)s.")
-            % {"state": document.get_state_display()}
+            _(
+                "All %(count)d registered copies of %(number)s are out (National Secrets Protection Act, "
+                "Article 18: the original records how many copies exist and where): take one back first, "
+                "or ask for approval to copy it (a copy is marked 複製物)."
+            )
+            % {"count": document.copies_count, "number": document.number},
+            rule="copies_within_registered_count",
         )
-
-
-def _require_knowing_handler(document: Document, actor: User) -> None:
-    if not actor.has_role(Role.HANDLER) or not can_know(actor, document):
-        raise NotPermitted(_("Only a handler who knows this document may ask for its distribution or copying."))
-
-
-def require_deciding_supervisor(document: Document, actor: User) -> None:
-    """The supervisor of the receiving or the handling unit (or a unit above) decides."""
-    if not actor.has_role(Role.SUPERVISOR) or actor.unit_id is None:
-        raise NotPermitted(_("Only a unit supervisor may approve or refuse distribution and copying."))
-    units = actor.unit.descendant_ids()
-    if document.responsible_unit_id not in units and document.handling_unit_id not in units:
-        raise NotPermitted(_("Only the supervisor of the receiving or handling unit may decide for this document."))
-    check_clearance(actor, document)
-
-
-def _next_copy_number(document: Document) -> int:
-    # The caller holds the document's row lock, so two approvals cannot take the same number.
-    last = DocumentCopy.objects.filter(document=document).aggregate(m=Max("number"))["m"]
-    return (last or 0) + 1
+    return free[0]
 
 
 def issue_copy(*, document: Document, holder: User, actor: User, grant, reproduction: bool, purpose: str) -> DocumentCopy:
+    """Make one numbered copy, the one place every path (distribution, reproduction, meeting
+    materials and minutes) makes one: never more originals out than registered, never a
+    reproduction of a level that may not be copied (§15)."""
+    if reproduction:
+        need_copyable(document)
     copy = DocumentCopy.objects.create(
         document=document,
-        number=_next_copy_number(document),
+        number=_copy_number(document, reproduction=reproduction),
         is_reproduction=reproduction,
         holder=holder,
         grant=grant,
@@ -90,8 +102,7 @@ def issue_copy(*, document: Document, holder: User, actor: User, grant, reproduc
 def distribution_request(*, document: Document, actor: User, recipients: Sequence[User], reason: str) -> DistributionRequest:
     """A handler asks that named people receive the document, saying why they must know it."""
     document = locked(document)
-    _require_knowing_handler(document, actor)
-    _require_active(document)
+    require_request_distribution(actor, document)
     if not reason.strip():
         raise ValidationFailed(_("Say why the recipients must know the document."), field_errors={"reason": [_("Required.")]})
     people = list(dict.fromkeys(recipients))
@@ -99,7 +110,7 @@ def distribution_request(*, document: Document, actor: User, recipients: Sequenc
         raise ValidationFailed(_("Name at least one recipient."), field_errors={"recipients": [_("Required.")]})
     for person in people:
         try:
-            check_clearance(person, document)
+            need_clearance(person, document.level)
         except NotPermitted as refusal:
             raise ValidationFailed(refusal.message, field_errors={"recipients": [refusal.message]}) from None
     request = DistributionRequest.objects.create(document=document, requested_by=actor, reason=reason.strip())
@@ -127,9 +138,8 @@ def distribution_decide(
     document, recipient = locked_item(
         DistributionRecipient, recipient.pk, document_field="request__document_id", related=("request", "user")
     )
-    require_deciding_supervisor(document, actor)
-    if recipient.decision != Decision.PENDING:
-        raise InvalidTransition(_("This recipient has already been decided."))
+    recipient.request.document = document
+    require_decide_distribution(actor, recipient)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
     recipient.decided_by = actor
@@ -145,7 +155,7 @@ def distribution_decide(
             details={"recipient": recipient.user_id, "reason": recipient.decision_reason},
         )
         return recipient
-    _require_active(document)
+    need_active(document)
     grant = grant_create(
         document=document,
         user=recipient.user,
@@ -181,11 +191,11 @@ def _live_grant(user: User, document: Document) -> NeedToKnowGrant | None:
 @transaction.atomic
 def grant_revoke(*, grant: NeedToKnowGrant, actor: User, reason: str) -> NeedToKnowGrant:
     """A deciding supervisor withdraws someone's need-to-know; their lists change at once."""
-    require_deciding_supervisor(grant.document, actor)
+    locked(grant.document_id)
+    grant = NeedToKnowGrant.objects.select_related("document").get(pk=grant.pk)
+    require_revoke_grant(actor, grant)
     if not reason.strip():
         raise ValidationFailed(_("Say why the grant is revoked."), field_errors={"reason": [_("Required.")]})
-    if grant.ended_at is not None:
-        raise InvalidTransition(_("This grant has already ended."))
     return grant_end(grant=grant, actor=actor, reason=reason)
 
 
@@ -197,10 +207,7 @@ def _locked_copy(copy: DocumentCopy) -> DocumentCopy:
 def copy_sign_for(*, copy: DocumentCopy, actor: User) -> DocumentCopy:
     """The holder signs for the copy they were given."""
     copy = _locked_copy(copy)
-    if copy.state != CopyState.HELD or copy.holder_id != actor.pk:
-        raise NotPermitted(_("Only the person holding this copy may sign for it."))
-    if copy.signed_at is not None:
-        raise InvalidTransition(_("This copy has already been signed for."))
+    require_sign_for_copy(actor, copy)
     copy.signed_at = timezone.now()
     copy.save(update_fields=["signed_at"])
     CopyCustody.objects.create(copy=copy, movement=CopyMovement.SIGN, to_user=actor, by=actor)
@@ -212,10 +219,7 @@ def copy_sign_for(*, copy: DocumentCopy, actor: User) -> DocumentCopy:
 def copy_pass(*, copy: DocumentCopy, actor: User, to_user: User, note: str = "") -> DocumentCopy:
     """The holder passes the copy to someone who already has need-to-know; they sign for it again."""
     copy = _locked_copy(copy)
-    if copy.state != CopyState.HELD or copy.holder_id != actor.pk:
-        raise NotPermitted(_("Only the person holding this copy may pass it on."))
-    if copy.recalled_at is not None:
-        raise InvalidTransition(_("This copy has been recalled: return it instead of passing it on."))
+    require_pass_copy(actor, copy)
     if to_user.pk == actor.pk:
         raise ValidationFailed(_("You already hold this copy."), field_errors={"to_user": [_("Choose someone else.")]})
     if not can_know(to_user, copy.document):
@@ -241,21 +245,11 @@ def copy_pass(*, copy: DocumentCopy, actor: User, to_user: User, note: str = "")
     return copy
 
 
-def _may_manage_copies(document: Document, actor: User) -> bool:
-    if document.custodian_id == actor.pk:
-        return True
-    if actor.has_role(Role.SUPERVISOR, Role.CLERK) and actor.unit_id is not None:
-        units = actor.unit.descendant_ids()
-        return document.responsible_unit_id in units or document.handling_unit_id in units
-    return False
-
-
 @transaction.atomic
 def copy_recall(*, document: Document, actor: User, reason: str) -> list[DocumentCopy]:
     """Ask every holder to return their copy; the outstanding list runs until all are back."""
     document = locked(document)
-    if not _may_manage_copies(document, actor):
-        raise NotPermitted(_("Only the custodian, or a supervisor or clerk of the unit, may recall copies."))
+    require_recall_copies(actor, document)
     if not reason.strip():
         raise ValidationFailed(_("Say why the copies are recalled."), field_errors={"reason": [_("Required.")]})
     now = timezone.now()
@@ -281,10 +275,7 @@ def copy_recall(*, document: Document, actor: User, reason: str) -> list[Documen
 def copy_return(*, copy: DocumentCopy, actor: User, note: str = "") -> DocumentCopy:
     """Take a copy back; the holder's need-to-know from that copy ends with it."""
     copy = _locked_copy(copy)
-    if not _may_manage_copies(copy.document, actor):
-        raise NotPermitted(_("Only the custodian, or a supervisor or clerk of the unit, may take a copy back."))
-    if copy.state != CopyState.HELD:
-        raise InvalidTransition(_("This copy has already been returned."))
+    require_return_copy(actor, copy)
     previous = copy.holder
     copy.state = CopyState.RETURNED
     copy.returned_at = timezone.now()
@@ -304,26 +295,13 @@ def copy_return(*, copy: DocumentCopy, actor: User, note: str = "") -> DocumentC
     return copy
 
 
-def outstanding_copies(document: Document):
-    """Copies recalled and not yet back."""
-    return DocumentCopy.objects.filter(document=document, state=CopyState.HELD, recalled_at__isnull=False).select_related(
-        "holder"
-    )
-
-
 @transaction.atomic
 def reproduction_request(*, document: Document, actor: User, kind: str, reason: str) -> ReproductionRequest:
     """Ask to copy or publish a document: neither happens without approval."""
     document = locked(document)
-    _require_knowing_handler(document, actor)
-    _require_active(document)
     if kind not in ReproductionKind.values:
         raise ValidationFailed(_("Unknown kind of request."), field_errors={"kind": [_("Unknown.")]})
-    if kind == ReproductionKind.COPY and not document.level_enum.rule.may_be_copied:
-        raise NotPermitted(
-            _("A %(level)s document may not be copied at all (National Secrets Protection Act, Article 15).")
-            % {"level": document.level_label}
-        )
+    require_request_reproduction(actor, document, kind)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason."), field_errors={"reason": [_("Required.")]})
     request = ReproductionRequest.objects.create(document=document, kind=kind, requested_by=actor, reason=reason.strip())
@@ -340,22 +318,16 @@ def reproduction_request(*, document: Document, actor: User, kind: str, reason: 
 def reproduction_decide(*, request: ReproductionRequest, actor: User, approve: bool, reason: str) -> ReproductionRequest:
     """Approve or refuse copying/publication; an approved copy is the next number, marked 複製物."""
     document, request = locked_item(ReproductionRequest, request.pk)
-    require_deciding_supervisor(document, actor)
-    if request.decision != Decision.PENDING:
-        raise InvalidTransition(_("This request has already been decided."))
+    request.document = document
+    require_decide_reproduction(actor, request)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
-    if approve and request.kind == ReproductionKind.COPY and not document.level_enum.rule.may_be_copied:
-        raise NotPermitted(
-            _("A %(level)s document may not be copied at all (National Secrets Protection Act, Article 15).")
-            % {"level": document.level_label}
-        )
     request.decision = Decision.APPROVED if approve else Decision.REFUSED
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.decision_reason = reason.strip()
     if approve and request.kind == ReproductionKind.COPY:
-        _require_active(document)
+        need_active(document)
         request.copy = issue_copy(
             document=document,
             holder=request.requested_by,

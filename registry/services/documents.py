@@ -23,9 +23,19 @@ from registry.models import (
     User,
 )
 from registry.models.documents import SERIES_BY_DIRECTION, GrantBasis, StepKind
+from registry.policies import (
+    require_begin_handling,
+    require_cancel,
+    require_open,
+    require_register,
+    require_route,
+    require_sign_for,
+)
+from registry.policies.base import need_clearance
+from registry.policies.scope import UnitScope
 from registry.roles import Role
-from registry.services.checks import locked, require_role, require_state
-from registry.services.grants import check_clearance, grant_create
+from registry.services.grants import grant_create
+from registry.services.locking import locked
 
 
 def next_registration_number(*, year: int, series: str) -> int:
@@ -46,9 +56,20 @@ def validate_registration(
     protection: Protection,
     authorization_ref: str,
     authorization_by: str,
+    original_agency: str = "",
+    approving_official: str = "",
 ) -> dict[str, list[str]]:
     """Every rule a new registration must meet, as field → messages."""
     errors: dict[str, list[str]] = {}
+    # §7 and LAW-NOTES: every document records who classified it and who approved the level.
+    if not original_agency.strip():
+        errors.setdefault("original_agency", []).append(
+            _("Record the original classifying agency (National Secrets Protection Act, Article 7).")
+        )
+    if not approving_official.strip():
+        errors.setdefault("approving_official", []).append(
+            _("Record the official who approved the level (National Secrets Protection Act, Article 7).")
+        )
     for violation in protection.violations():
         errors.setdefault(violation.field, []).append(str(violation.message))
     held_from_elsewhere = Level(level).rule.is_national_secret and direction == Direction.INCOMING
@@ -92,9 +113,7 @@ def document_register(
     responsible_unit: Unit | None = None,
 ) -> Document:
     """Register a classified document (收文/發文) and give it the next gapless number."""
-    require_role(actor, Role.CLERK, _("register documents"))
-    if actor.unit_id is None:
-        raise NotPermitted(_("You belong to no unit, so there is no register to write in."))
+    require_register(actor)
     try:
         level_enum = Level(int(level))
     except (TypeError, ValueError):
@@ -120,6 +139,8 @@ def document_register(
         protection=protection,
         authorization_ref=authorization_ref,
         authorization_by=authorization_by,
+        original_agency=original_agency,
+        approving_official=approving_official,
     )
     if errors:
         first = next(iter(errors.values()))[0]
@@ -160,7 +181,7 @@ def document_register(
         state=DocumentState.REGISTERED,
     )
     # The registering clerk holds the paper, so their clearance must reach the level.
-    check_clearance(actor, document)
+    need_clearance(actor, document.level)
     document.reg_serial = next_registration_number(year=year, series=series)
     document.save()
     HandlingStep.objects.create(document=document, kind=StepKind.REGISTER, actor=actor, to_unit=unit)
@@ -177,14 +198,7 @@ def document_register(
 def document_open(*, document: Document, actor: User, instruction: str, handling_unit: Unit) -> Document:
     """The unit supervisor opens the document (拆閱) and instructs which unit handles it (批示)."""
     document = locked(document)
-    require_role(actor, Role.SUPERVISOR, _("open and instruct documents"))
-    require_state(document, (DocumentState.REGISTERED,), _("opened"))
-    if actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids():
-        raise NotPermitted(
-            _("Only the supervisor of %(unit)s or of a unit above it may open this document.")
-            % {"unit": document.responsible_unit.name}
-        )
-    check_clearance(actor, document)
+    require_open(actor, document)
     if not instruction.strip():
         raise ValidationFailed(
             _("Write the instruction (批示) before opening."), field_errors={"instruction": [_("Required.")]}
@@ -216,26 +230,21 @@ def document_open(*, document: Document, actor: User, instruction: str, handling
 def document_route(*, document: Document, actor: User, handler: User, note: str = "") -> Document:
     """The clerk routes the document (分文) to a designated handler of the instructed unit."""
     document = locked(document)
-    require_role(actor, Role.CLERK, _("route documents"))
-    require_state(document, (DocumentState.OPENED,), _("routed"))
-    if document.custodian_id != actor.pk and (
-        actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids()
-    ):
-        raise NotPermitted(_("Only a clerk of the receiving unit may route this document."))
+    require_route(actor, document)
     if not handler.has_role(Role.HANDLER):
         raise ValidationFailed(
             _("%(person)s is not a designated handler of classified documents (密件承辦人).")
             % {"person": handler.display_name},
             field_errors={"handler": [_("Not a designated handler.")]},
         )
-    if handler.unit_id is None or handler.unit_id not in document.handling_unit.descendant_ids():
+    if handler.unit_id not in UnitScope.below(document.handling_unit_id):
         raise ValidationFailed(
             _("The supervisor instructed %(unit)s to handle this document; %(person)s is not in it.")
             % {"unit": document.handling_unit.name, "person": handler.display_name},
             field_errors={"handler": [_("Not in the instructed unit.")]},
         )
     try:
-        check_clearance(handler, document)
+        need_clearance(handler, document.level)
     except NotPermitted as refusal:
         raise ValidationFailed(refusal.message, field_errors={"handler": [refusal.message]}) from None
     document.state = DocumentState.ROUTED
@@ -254,11 +263,7 @@ def document_route(*, document: Document, actor: User, handler: User, note: str 
 def document_sign_for(*, document: Document, actor: User, note: str = "") -> Document:
     """The designated handler signs for the document (簽收) and takes custody of it."""
     document = locked(document)
-    require_role(actor, Role.HANDLER, _("sign for documents"))
-    require_state(document, (DocumentState.ROUTED,), _("signed for"))
-    if document.routed_to_id != actor.pk:
-        raise NotPermitted(_("This document was routed to someone else; only they may sign for it."))
-    check_clearance(actor, document)
+    require_sign_for(actor, document)
     previous = document.custodian_id
     document.state = DocumentState.SIGNED
     document.custodian = actor
@@ -284,10 +289,7 @@ def document_sign_for(*, document: Document, actor: User, note: str = "") -> Doc
 def document_begin_handling(*, document: Document, actor: User) -> Document:
     """The handler who signed for the document starts handling it (承辦)."""
     document = locked(document)
-    require_role(actor, Role.HANDLER, _("handle documents"))
-    require_state(document, (DocumentState.SIGNED,), _("taken into handling"))
-    if document.custodian_id != actor.pk:
-        raise NotPermitted(_("Only the handler who signed for the document may handle it."))
+    require_begin_handling(actor, document)
     document.state = DocumentState.IN_HANDLING
     document.save(update_fields=["state"])
     HandlingStep.objects.create(document=document, kind=StepKind.BEGIN_HANDLING, actor=actor)
@@ -299,11 +301,7 @@ def document_begin_handling(*, document: Document, actor: User) -> Document:
 def document_cancel(*, document: Document, actor: User, reason: str) -> Document:
     """Cancel a registration made in error; the number stays taken and says why."""
     document = locked(document)
-    if not actor.has_role(Role.CLERK, Role.SUPERVISOR):
-        raise NotPermitted(_("Only a clerk or a unit supervisor may cancel a registration."))
-    require_state(document, (DocumentState.REGISTERED, DocumentState.OPENED), _("cancelled"))
-    if actor.unit_id is None or document.responsible_unit_id not in actor.unit.descendant_ids():
-        raise NotPermitted(_("Only the receiving unit may cancel this registration."))
+    require_cancel(actor, document)
     if not reason.strip():
         raise ValidationFailed(_("Say why the registration is cancelled."), field_errors={"reason": [_("Required.")]})
     document.state = DocumentState.CANCELLED

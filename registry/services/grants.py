@@ -10,37 +10,55 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from classification import clearance_permits
 from registry import audit
 from registry.errors import NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
     Document,
     DocumentUserObjectPermission,
+    Meeting,
+    MeetingAttendee,
     NeedToKnowGrant,
+    Unit,
     User,
 )
 from registry.models.documents import VIEW_PERMISSION
+from registry.policies.base import need_clearance
 
 
 def view_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="registry", codename=VIEW_PERMISSION)
 
 
-def check_clearance(user: User, document: Document) -> None:
-    """Refuse a person whose clearance is below the document's level."""
-    if not clearance_permits(user.clearance_level, document.level_enum):
-        raise NotPermitted(
-            _(
-                "%(person)s's clearance (%(clearance)s) is below the document's level %(level)s: "
-                "nobody may be given a classified document above their clearance."
-            )
-            % {
-                "person": user.display_name,
-                "clearance": user.clearance_level.label if user.clearance_level else _("none"),
-                "level": document.level_label,
-            }
-        )
+def attending_units(meeting: Meeting) -> set[int]:
+    """Units that attended a meeting: the organizing unit, the chair's, and those of attendees who
+    came (marked present when they were handed their copy)."""
+    units = set(MeetingAttendee.objects.filter(meeting=meeting, attended=True).values_list("user__unit_id", flat=True))
+    units |= {meeting.organizing_unit_id, meeting.chair.unit_id}
+    return units - {None}
+
+
+def minutes_reach(meeting: Meeting) -> set[int]:
+    """The units a meeting's minutes may reach (meeting rule 5): those that attended, and the
+    superior agency."""
+    return attending_units(meeting) | set(Unit.objects.filter(is_superior_agency=True).values_list("pk", flat=True))
+
+
+def minutes_refusal(person: User) -> str:
+    return _(
+        "%(person)s's unit did not attend the meeting: minutes go only to the attending units and "
+        "the superior agency (meeting rule 5)."
+    ) % {"person": person.display_name}
+
+
+def refuse_minutes_outside_attending_units(document: Document, user: User) -> None:
+    """Meeting rule 5 whatever the path (distribution of the minutes, a distribution request, a
+    loan, a meeting's materials): need-to-know of a meeting's minutes is granted to nobody whose
+    unit did not attend, or is not the superior agency."""
+    meetings = list(Meeting.objects.filter(minutes=document).select_related("chair"))
+    if meetings and all(user.unit_id not in minutes_reach(meeting) for meeting in meetings):
+        message = minutes_refusal(user)
+        raise NotPermitted(message, field_errors={"recipients": [message]}, rule="minutes_to_attending_units")
 
 
 def sync_permission(*, user: User, document: Document, now: datetime | None = None) -> None:
@@ -79,7 +97,8 @@ def grant_create(
         )
     if not user.is_active:
         raise NotPermitted(_("%(person)s's account is disabled.") % {"person": user.display_name})
-    check_clearance(user, document)
+    need_clearance(user, document.level)
+    refuse_minutes_outside_attending_units(document, user)
     grant = NeedToKnowGrant.objects.create(
         user=user,
         document=document,

@@ -31,16 +31,32 @@ from registry.models import (
     MeetingStaff,
     MeetingState,
     PublicationState,
-    Unit,
     User,
     VenueCheck,
 )
 from registry.models.documents import GrantBasis
-from registry.policies import can_know
-from registry.roles import Role
-from registry.services.checks import locked
+from registry.policies import (
+    can_know,
+    can_know_meeting,
+    require_announce,
+    require_close_meeting,
+    require_decide_attendee,
+    require_decide_publication,
+    require_distribute_minutes,
+    require_hand_out,
+    require_organize,
+    require_propose_attendee,
+    require_publish,
+    require_recall_materials,
+    require_register_meeting,
+    require_request_publication,
+)
+from registry.selectors.meetings import outstanding_materials
 from registry.services.distribution import ACTIVE_STATES, issue_copy
-from registry.services.grants import grant_create
+from registry.services.grants import attending_units, grant_create, minutes_reach, minutes_refusal
+from registry.services.locking import locked
+
+__all__ = ["attending_units", "can_know_meeting"]
 
 MATERIALS = "meeting"
 MINUTES = "minutes"
@@ -56,15 +72,6 @@ def _check_cleared(person: User, meeting: Meeting) -> None:
                 "clearance": person.clearance_level.label if person.clearance_level else _("none"),
             }
         )
-
-
-def _require_organizer(meeting: Meeting, actor: User) -> None:
-    """The organizer, or a supervisor of the organizing unit, runs the meeting's paperwork."""
-    if actor.pk == meeting.organizer_id:
-        return
-    if actor.has_role(Role.SUPERVISOR) and actor.unit_id and meeting.organizing_unit_id in actor.unit.descendant_ids():
-        return
-    raise NotPermitted(_("Only the organizer or a supervisor of the organizing unit may do this."))
 
 
 def _require_in_handling(document: Document) -> None:
@@ -88,8 +95,7 @@ def meeting_register(
     *, actor: User, subject: str, level: int, starts_at: datetime, place: str, chair: User
 ) -> Meeting:
     """A unit registers a meeting whose agenda touches classified matters."""
-    if not actor.has_role(Role.SUPERVISOR, Role.HANDLER) or actor.unit_id is None:
-        raise NotPermitted(_("Only a supervisor or a designated handler of a unit may register a classified meeting."))
+    require_register_meeting(actor)
     try:
         level_enum = Level(int(level))
     except (TypeError, ValueError):
@@ -125,7 +131,7 @@ def venue_check_record(
 ) -> VenueCheck:
     """Record the venue check before the meeting: who checked, when, and what was found."""
     meeting = _locked(meeting)
-    _require_organizer(meeting, actor)
+    require_organize(actor, meeting)
     if meeting.state != MeetingState.PLANNED:
         raise InvalidTransition(_("The venue is checked before the meeting."))
     if not (no_eavesdropping and no_recording) and not note.strip():
@@ -149,7 +155,7 @@ def venue_check_record(
 def staff_choose(*, meeting: Meeting, actor: User, person: User, duty: str) -> MeetingStaff:
     """Choose a member of the service staff; they are in the room, so they must be cleared."""
     meeting = _locked(meeting)
-    _require_organizer(meeting, actor)
+    require_organize(actor, meeting)
     if meeting.state != MeetingState.PLANNED:
         raise InvalidTransition(_("Service staff are chosen before the meeting."))
     if not duty.strip():
@@ -166,10 +172,7 @@ def staff_choose(*, meeting: Meeting, actor: User, person: User, duty: str) -> M
 def attendee_propose(*, meeting: Meeting, actor: User, person: User, reason: str) -> MeetingAttendee:
     """Propose an attendee; someone not cleared for the level is refused at once."""
     meeting = _locked(meeting)
-    if not can_know_meeting(actor, meeting):
-        raise NotPermitted(_("Only those who know the meeting may propose attendees."))
-    if meeting.state != MeetingState.PLANNED:
-        raise InvalidTransition(_("Attendees are vetted before the meeting."))
+    require_propose_attendee(actor, meeting)
     if not reason.strip():
         raise ValidationFailed(_("Say why they must attend."), field_errors={"reason": [_("Required.")]})
     _check_cleared(person, meeting)
@@ -185,11 +188,8 @@ def attendee_decide(*, attendee: MeetingAttendee, actor: User, approve: bool, re
     """The organizer admits or refuses a proposed attendee (限制非法定人員參與)."""
     attendee = MeetingAttendee.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=attendee.pk)
     meeting = _locked(attendee.meeting)
-    _require_organizer(meeting, actor)
-    if meeting.state != MeetingState.PLANNED:
-        raise InvalidTransition(_("Attendees are vetted before the meeting."))
-    if attendee.decision != Decision.PENDING:
-        raise InvalidTransition(_("This attendee has already been decided."))
+    attendee.meeting = meeting
+    require_decide_attendee(actor, attendee)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
     if approve:
@@ -213,7 +213,7 @@ def attendee_decide(*, attendee: MeetingAttendee, actor: User, approve: bool, re
 def materials_set(*, meeting: Meeting, actor: User, document: Document, minutes: bool = False) -> Meeting:
     """Name the registered document that holds the meeting's materials (or its minutes)."""
     meeting = _locked(meeting)
-    _require_organizer(meeting, actor)
+    require_organize(actor, meeting)
     if not can_know(actor, document):
         raise NotPermitted(_("You may name only a document you know."))
     if minutes:
@@ -231,13 +231,7 @@ def materials_set(*, meeting: Meeting, actor: User, document: Document, minutes:
 def meeting_announce(*, meeting: Meeting, actor: User) -> Meeting:
     """At the meeting the chair announces its level and the duty of secrecy; it is then held."""
     meeting = _locked(meeting)
-    if actor.pk not in (meeting.chair_id, meeting.organizer_id):
-        raise NotPermitted(_("The chair or the organizer announces the classification."))
-    if meeting.state != MeetingState.PLANNED:
-        raise InvalidTransition(_("This meeting has already been held."))
-    last_check = meeting.venue_checks.order_by("-checked_at").first()
-    if last_check is None or not last_check.clear:
-        raise InvalidTransition(_("The venue must be checked and found clear before the meeting (rule 1)."))
+    require_announce(actor, meeting)
     meeting.state = MeetingState.HELD
     meeting.announced_at = timezone.now()
     meeting.announced_by = actor
@@ -251,20 +245,11 @@ def materials_hand_out(*, meeting: Meeting, actor: User, attendee: MeetingAttend
     """Hand one numbered copy of the materials to an admitted attendee, and mark them present."""
     meeting = _locked(meeting)
     attendee = MeetingAttendee.objects.select_for_update(no_key=True, of=("self",)).select_related("user").get(pk=attendee.pk)
-    _require_organizer(meeting, actor)
+    require_organize(actor, meeting)
     if attendee.meeting_id != meeting.pk:
         raise ValidationFailed(_("That person is not on this meeting's list."))
-    if meeting.state != MeetingState.HELD:
-        raise InvalidTransition(_("Materials are handed out at the meeting, once its level has been announced."))
-    if attendee.decision != Decision.APPROVED:
-        raise NotPermitted(
-            _("%(person)s was not admitted to this meeting (%(decision)s).")
-            % {"person": attendee.user.display_name, "decision": attendee.get_decision_display()}
-        )
-    if attendee.copy_id is not None:
-        raise InvalidTransition(_("%(person)s already has a copy.") % {"person": attendee.user.display_name})
-    if meeting.materials_id is None:
-        raise InvalidTransition(_("No materials document has been named for this meeting."))
+    attendee.meeting = meeting
+    require_hand_out(actor, attendee)
     document = locked(meeting.materials_id)
     if not can_know(actor, document):
         raise NotPermitted(_("You do not hold the materials."))
@@ -284,21 +269,11 @@ def materials_hand_out(*, meeting: Meeting, actor: User, attendee: MeetingAttend
     return copy
 
 
-def outstanding_materials(meeting: Meeting):
-    """Copies of the materials handed out at this meeting and not yet back."""
-    if meeting.materials_id is None:
-        return DocumentCopy.objects.none()
-    handed = MeetingAttendee.objects.filter(meeting=meeting, copy__isnull=False).values("copy_id")
-    return DocumentCopy.objects.filter(pk__in=handed, state=CopyState.HELD).select_related("holder")
-
-
 @transaction.atomic
 def materials_recall(*, meeting: Meeting, actor: User) -> list[DocumentCopy]:
     """After the meeting, ask every attendee to return their copy (this meeting's copies only)."""
     meeting = _locked(meeting)
-    _require_organizer(meeting, actor)
-    if meeting.state != MeetingState.HELD:
-        raise InvalidTransition(_("Materials are recalled after the meeting has been held."))
+    require_recall_materials(actor, meeting)
     handed = MeetingAttendee.objects.filter(meeting=meeting, copy__isnull=False).values("copy_id")
     copies = list(
         DocumentCopy.objects.select_for_update(no_key=True).filter(pk__in=handed, state=CopyState.HELD, recalled_at__isnull=True)
@@ -320,9 +295,7 @@ def materials_recall(*, meeting: Meeting, actor: User) -> list[DocumentCopy]:
 def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
     """Close the meeting once every copy of its materials is back."""
     meeting = _locked(meeting)
-    _require_organizer(meeting, actor)
-    if meeting.state != MeetingState.HELD:
-        raise InvalidTransition(_("Only a meeting that has been held can be closed."))
+    require_close_meeting(actor, meeting)
     missing = list(outstanding_materials(meeting))
     if missing:
         raise InvalidTransition(
@@ -335,40 +308,24 @@ def meeting_close(*, meeting: Meeting, actor: User) -> Meeting:
     return meeting
 
 
-def attending_units(meeting: Meeting) -> set[int]:
-    """Units that attended: the organizing unit, the chair's, and those of attendees who came
-    (marked present when they were handed their copy)."""
-    units = set(MeetingAttendee.objects.filter(meeting=meeting, attended=True).values_list("user__unit_id", flat=True))
-    units |= {meeting.organizing_unit_id, meeting.chair.unit_id}
-    return units - {None}
-
-
 @transaction.atomic
 def minutes_distribute(*, meeting: Meeting, actor: User, recipients: Sequence[User], reason: str) -> list[DocumentCopy]:
     """Distribute the minutes: only to the attending units and the superior agency, each copy numbered."""
     meeting = _locked(meeting)
-    _require_organizer(meeting, actor)
-    if meeting.state == MeetingState.PLANNED:
-        raise InvalidTransition(_("Minutes exist only after the meeting."))
-    if meeting.minutes_id is None:
-        raise InvalidTransition(_("Register the minutes as a document and name them first."))
+    require_distribute_minutes(actor, meeting)
     if not reason.strip():
         raise ValidationFailed(_("Say why they receive the minutes."), field_errors={"reason": [_("Required.")]})
     document = locked(meeting.minutes_id)
     if not can_know(actor, document):
         raise NotPermitted(_("You do not hold the minutes."))
     _require_in_handling(document)
-    allowed = attending_units(meeting)
-    superior = set(Unit.objects.filter(is_superior_agency=True).values_list("pk", flat=True))
+    allowed = minutes_reach(meeting)
     people = list(dict.fromkeys(recipients))
     if not people:
         raise ValidationFailed(_("Name at least one recipient."), field_errors={"recipients": [_("Required.")]})
     for person in people:
-        if person.unit_id not in allowed | superior:
-            message = _(
-                "%(person)s's unit did not attend the meeting: minutes go only to the attending units and "
-                "the superior agency (meeting rule 5)."
-            ) % {"person": person.display_name}
+        if person.unit_id not in allowed:
+            message = minutes_refusal(person)
             raise ValidationFailed(message, field_errors={"recipients": [message]})
     copies = []
     for person in people:
@@ -385,8 +342,7 @@ def minutes_distribute(*, meeting: Meeting, actor: User, recipients: Sequence[Us
 @transaction.atomic
 def publication_request(*, meeting: Meeting, actor: User, text: str) -> MeetingPublication:
     """Propose publishing something about the meeting; it goes to the head (簽陳首長)."""
-    if not can_know_meeting(actor, meeting):
-        raise NotPermitted(_("Only those who know the meeting may propose a publication."))
+    require_request_publication(actor, meeting)
     if not text.strip():
         raise ValidationFailed(_("Write what would be published."), field_errors={"text": [_("Required.")]})
     publication = MeetingPublication.objects.create(meeting=meeting, text=text.strip(), requested_by=actor)
@@ -398,10 +354,7 @@ def publication_request(*, meeting: Meeting, actor: User, text: str) -> MeetingP
 def publication_decide(*, publication: MeetingPublication, actor: User, approve: bool, reason: str) -> MeetingPublication:
     """The head of the agency approves (奉核) or refuses the publication."""
     publication = MeetingPublication.objects.select_for_update(no_key=True).get(pk=publication.pk)
-    if not actor.is_agency_head or not actor.is_active:
-        raise NotPermitted(_("Only the head of the agency (首長) decides whether anything about a classified meeting is published."))
-    if publication.state != PublicationState.PENDING:
-        raise InvalidTransition(_("This publication has already been decided."))
+    require_decide_publication(actor, publication)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."), field_errors={"reason": [_("Required.")]})
     publication.state = PublicationState.APPROVED if approve else PublicationState.REFUSED
@@ -417,19 +370,9 @@ def publication_decide(*, publication: MeetingPublication, actor: User, approve:
 def publication_publish(*, publication: MeetingPublication, actor: User) -> MeetingPublication:
     """Record that an approved text was published; without the head's approval it is refused."""
     publication = MeetingPublication.objects.select_for_update(no_key=True).get(pk=publication.pk)
-    if not can_know_meeting(actor, publication.meeting):
-        raise NotPermitted(_("Only those who know the meeting may publish about it."))
-    if publication.state != PublicationState.APPROVED:
-        raise NotPermitted(
-            _("Nothing about a classified meeting is published without the head's approval (簽陳首長奉核, meeting rule 6).")
-        )
+    require_publish(actor, publication)
     publication.state = PublicationState.PUBLISHED
     publication.published_at = timezone.now()
     publication.save(update_fields=["state", "published_at"])
     _record(AuditAction.MEETING_PUBLICATION, actor, publication.meeting, publication=publication.pk, state="published")
     return publication
-
-
-def can_know_meeting(user: User, meeting: Meeting) -> bool:
-    """The one object check for meetings."""
-    return Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classification import RefusalGround
 from registry import audit
-from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.models import (
     ApplicantKind,
     AuditAction,
@@ -22,8 +21,8 @@ from registry.models import (
     PartyRequest,
     User,
 )
-from registry.roles import Role
-from registry.services.checks import require_role
+from registry.policies import require_decide_party_request, require_record_party_request, require_record_reading
+from registry.policies.party_requests import RELEASED, need_releasable
 
 
 @transaction.atomic
@@ -42,9 +41,7 @@ def party_request_record(
     received_on: date | None = None,
 ) -> PartyRequest:
     """A clerk records a request, with the legal interest the applicant claims."""
-    require_role(actor, Role.CLERK, _("record parties' requests"))
-    if actor.unit_id is None:
-        raise NotPermitted(_("You belong to no unit, so there is no register to write in."))
+    require_record_party_request(actor)
     errors: dict[str, list[str]] = {}
     if not applicant.strip():
         errors["applicant"] = [_("Required.")]
@@ -85,11 +82,6 @@ def party_request_record(
     return request
 
 
-def _require_unit_supervisor(request: PartyRequest, actor: User) -> None:
-    if not actor.has_role(Role.SUPERVISOR) or actor.unit_id is None or request.unit_id not in actor.unit.descendant_ids():
-        raise NotPermitted(_("Only the supervisor of the unit that received the request may decide it."))
-
-
 @transaction.atomic
 def party_request_decide(
     *,
@@ -100,12 +92,18 @@ def party_request_decide(
     grounds: Sequence[int] = (),
     conditions: str = "",
     released_part: str = "",
+    release_basis: str = "",
 ) -> PartyRequest:
-    """Approve (with conditions), refuse citing §46 grounds, or release part (§46 III)."""
-    request = PartyRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
-    _require_unit_supervisor(request, actor)
-    if request.decision != PartyDecision.PENDING:
-        raise InvalidTransition(_("This request has already been decided."))
+    """Approve (with conditions), refuse citing §46 grounds, or release part (§46 III).
+
+    What a party is shown of a classified document must no longer need protecting: an
+    undeclassified national secret is never released (§46 II, ground 2), and releasing any of a 密
+    document, or part of anything (§46 III), records why what is shown needs no protection.
+    """
+    request = PartyRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("document").get(pk=request.pk)
+    require_decide_party_request(actor, request)
+    if decision in RELEASED:
+        need_releasable(request.document)
     try:
         cited = sorted({RefusalGround(int(g)) for g in grounds})
     except (TypeError, ValueError):
@@ -119,6 +117,14 @@ def party_request_decide(
         errors["grounds"] = [_("An approval cites no ground of refusal.")]
     if decision == PartyDecision.PARTIAL and not released_part.strip():
         errors["released_part"] = [_("Describe the part that is released.")]
+    classified = request.document is not None and request.document.level_enum.rule.is_classified
+    if decision in RELEASED and (decision == PartyDecision.PARTIAL or classified) and not release_basis.strip():
+        errors["release_basis"] = [
+            _(
+                "Say why what the applicant is shown no longer needs protecting (Administrative Procedure Act "
+                "Article 46 III): a classified document, or part of one, is released only for that reason."
+            )
+        ]
     if decision == PartyDecision.REFUSED and any(g.allows_partial_release for g in cited) and not reasons.strip():
         errors["reasons"] = [
             _("Grounds 2 and 3 cover only what needs secrecy (Article 46 III): say why nothing can be released.")
@@ -131,6 +137,7 @@ def party_request_decide(
     request.grounds = [int(g) for g in cited]
     request.conditions = conditions.strip()
     request.released_part = released_part.strip() if decision == PartyDecision.PARTIAL else ""
+    request.release_basis = release_basis.strip() if decision in RELEASED else ""
     request.decision_reason = reasons.strip()
     request.decided_by = actor
     request.decided_at = timezone.now()
@@ -149,11 +156,8 @@ def party_reading_record(
     *, request: PartyRequest, actor: User, read_on: date, supervised_by: User, note: str = ""
 ) -> OnSiteReading:
     """Record a reading on site under supervision."""
-    request = PartyRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
-    if not actor.has_role(Role.CLERK, Role.SUPERVISOR) or actor.unit_id is None or request.unit_id not in actor.unit.descendant_ids():
-        raise NotPermitted(_("Only the unit that received the request may record the reading."))
-    if request.decision not in (PartyDecision.APPROVED, PartyDecision.PARTIAL):
-        raise InvalidTransition(_("Only an approved or partly approved request may be read."))
+    request = PartyRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("document").get(pk=request.pk)
+    require_record_reading(actor, request)
     if read_on is None or read_on > timezone.localdate() or read_on < request.received_on:
         raise ValidationFailed(_("Give the day of the reading; not in the future nor before the request."), field_errors={"read_on": [_("Invalid date.")]})
     reading = OnSiteReading.objects.create(
@@ -166,12 +170,3 @@ def party_reading_record(
         details={"request": request.pk, "read_on": read_on.isoformat(), "supervised_by": supervised_by.pk},
     )
     return reading
-
-
-def party_requests_for(user: User):
-    """Requests a person may see: their unit's (clerks, supervisors), all for the ethics office."""
-    if user.has_role(Role.ETHICS):
-        return PartyRequest.objects.all()
-    if user.unit_id and user.has_role(Role.CLERK, Role.SUPERVISOR):
-        return PartyRequest.objects.filter(Q(unit_id__in=user.unit.descendant_ids()))
-    return PartyRequest.objects.none()

@@ -11,7 +11,7 @@ register = template.Library()
 def meetings_outstanding(context):
     """The held meetings the person organizes whose numbered materials are not all back
     (``outstanding_count`` on each); empty for anyone else."""
-    from registry.views.meetings import meetings_with_outstanding_materials
+    from registry.selectors.meetings import meetings_with_outstanding_materials
 
     request = context.get("request")
     user = getattr(request, "user", None)

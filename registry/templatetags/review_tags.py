@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from registry.policies.labels import rule_label
 from registry.review.details import visible_details
 
 register = template.Library()
@@ -14,3 +15,9 @@ def review_details(event) -> str:
     """The event's details with free text masked unless the viewer knows its document
     (``known`` is annotated by ``registry.review.details.with_known``; absent means not known)."""
     return visible_details(event.details, document_id=event.document_id, known=bool(getattr(event, "known", False)))
+
+
+@register.filter
+def rule_name(rule: str) -> str:
+    """A rule of the rule book by its name for people (``registry.policies.labels``)."""
+    return rule_label(rule)

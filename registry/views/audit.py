@@ -20,8 +20,7 @@ from registry.review.chain import chain_head, latest_verification
 from registry.review.details import with_known
 from registry.review.export import csv_response
 from registry.review.forms import TrailSearchForm
-from registry.views.base import paginate
-from registry.views.review import ReviewView
+from registry.views.base import ReviewView, paginate
 
 
 def _detail(value):

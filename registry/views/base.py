@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from registry import policies
+from registry.models import AuditAction
+from registry.review.scope import review_scope
 from registry.roles import Role
 
 
-class RegistryView(LoginRequiredMixin):
-    """A page for logged-in people; with ``required_roles``, only for people holding one of them.
+def deny_page(request, *, purpose: str = "", requested=None):
+    """The one refusal of a page, printed forms included: audited, and answered 404 like an unknown
+    document: the registry does not tell strangers which pages exist for whom."""
+    policies.record_refusal(
+        request.user, purpose=purpose or request.path, requested=requested, action=AuditAction.ACCESS_DENIED
+    )
+    raise Http404(_("There is no such page, or it is not for you."))
 
-    A refusal is audited (``policies.record_denied``) and answers 404, like an unknown document:
-    the registry does not tell strangers which pages exist for whom.
-    """
+
+class RegistryView(LoginRequiredMixin):
+    """A page for logged-in people; with ``required_roles``, only for people holding one of them
+    (``has_role`` is the hook); anyone else gets ``deny_page``."""
 
     required_roles: tuple[Role, ...] = ()
     denied_purpose: str = ""
@@ -27,12 +38,55 @@ class RegistryView(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.has_role(request.user):
-            policies.record_denied(request.user, None, purpose=self.denied_purpose or request.path)
-            raise Http404(_("There is no such page, or it is not for you."))
+            deny_page(request, purpose=self.denied_purpose, requested=kwargs.get("pk"))
         return super().dispatch(request, *args, **kwargs)
 
     def has_role(self, user) -> bool:
         return not self.required_roles or user.has_role(*self.required_roles)
+
+
+class ReviewView(RegistryView):
+    """A page of the ethics office's review: for ethics officers (the whole office) and unit
+    supervisors (their units); ``self.scope`` says which."""
+
+    denied_purpose = "review"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scope = review_scope(request.user) if request.user.is_authenticated else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_role(self, user) -> bool:
+        return self.scope is not None
+
+    def scope_details(self) -> dict:
+        """How the audit event of a review names its scope."""
+        return {"scope": "office" if self.scope.whole_office else sorted(self.scope.units)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["scope"] = self.scope
+        context["scope_unit"] = None if self.scope.whole_office else self.request.user.unit
+        return context
+
+
+def page_view(*, roles: tuple[Role, ...] = (), purpose: str = ""):
+    """The same gate as ``RegistryView`` for a view written as a function (the printed forms):
+    logged in (else the log-in page), GET only, one of ``roles`` (else ``deny_page``)."""
+
+    def wrap(view):
+        @wraps(view)
+        def gated(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "HEAD"])
+            if roles and not request.user.has_role(*roles):
+                deny_page(request, purpose=purpose, requested=kwargs.get("pk"))
+            return view(request, *args, **kwargs)
+
+        return gated
+
+    return wrap
 
 
 def safe_next(request) -> str:
@@ -53,3 +107,8 @@ def safe_next(request) -> str:
 def paginate(request, queryset) -> Page:
     """One page of ``queryset`` (``?page=``); a bad or too large page number gives a real page."""
     return Paginator(queryset, settings.REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def ids(prefix: str, pk: int) -> str:
+    """Distinct element ids for one row's form, so every label names its own field."""
+    return f"id_{prefix}{pk}_%s"

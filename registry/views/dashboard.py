@@ -1,10 +1,10 @@
-"""待辦: what waits for the person, by role."""
+"""待辦: what waits for the person, by role (``selectors.dashboard``)."""
 
 from __future__ import annotations
 
 from django.views.generic import TemplateView
 
-from registry import selectors
+from registry.selectors.dashboard import dashboard_for
 from registry.views.base import RegistryView
 
 
@@ -15,5 +15,5 @@ class DashboardView(RegistryView, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["lists"] = selectors.dashboard_for(self.request.user)
+        context.update(dashboard_for(self.request.user))
         return context

@@ -12,19 +12,15 @@ office sees every meeting in the list, with the subject withheld (「密不錄�
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
-from registry import audit, policies
-from registry.errors import NotPermitted, RegistryError
+from registry import policies
+from registry.errors import RegistryError
 from registry.forms import (
     AttendeeProposeForm,
     MeetingCopyReturnForm,
@@ -38,66 +34,26 @@ from registry.forms import (
     VenueCheckForm,
 )
 from registry.models import (
-    AuditAction,
-    CopyState,
     Decision,
     DocumentCopy,
-    Meeting,
     MeetingAttendee,
     MeetingPublication,
     MeetingState,
     PublicationState,
 )
 from registry.roles import Role
+from registry.selectors.meetings import meetings_for, outstanding_materials
 from registry.services import distribution as distribution_services
 from registry.services import meetings as services
-from registry.views.base import RegistryView, paginate, safe_next
+from registry.views.actions import MeetingActionView as BaseMeetingActionView
+from registry.views.actions import meeting_or_404
+from registry.views.base import RegistryView, ids, paginate
 
-NOT_FOUND = gettext_lazy("No such meeting, or you have no need to know it.")
-PURPOSE = "meeting"
-
-
-def meeting_or_404(user, pk) -> Meeting:
-    """The meeting, through the one object check for meetings; otherwise audit the refusal and 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        pk = None
-    meeting = None
-    if pk is not None:
-        meeting = (
-            Meeting.objects.visible_to(user)
-            .select_related("chair__unit", "organizer", "organizing_unit", "announced_by", "materials", "minutes")
-            .filter(pk=pk)
-            .first()
-        )
-    if meeting is None:
-        policies.record_denied(user, None, purpose=PURPOSE)
-        raise Http404(NOT_FOUND)
-    return meeting
+__all__ = ["meeting_or_404"]
 
 
-def meeting_url(meeting: Meeting) -> str:
+def meeting_url(meeting) -> str:
     return reverse("registry:meeting_detail", kwargs={"pk": meeting.pk})
-
-
-def _may(check, *args) -> bool:
-    """Whether a service's permission check lets the person through (used only to offer forms)."""
-    try:
-        check(*args)
-    except NotPermitted:
-        return False
-    return True
-
-
-def _ids(prefix: str, pk: int) -> str:
-    """Distinct element ids for one row's form, so every label names its own field."""
-    return f"id_{prefix}{pk}_%s"
-
-
-def may_organize(user, meeting: Meeting) -> bool:
-    """The organizer, or a supervisor of the organizing unit (the service's own check)."""
-    return _may(services._require_organizer, meeting, user)
 
 
 # --- the list -----------------------------------------------------------------------------------
@@ -111,17 +67,12 @@ class MeetingListView(RegistryView, View):
 
     def get(self, request):
         user = request.user
-        if user.has_role(Role.ETHICS):
-            meetings = Meeting.objects.with_knowledge(user)
-        else:
-            meetings = Meeting.objects.visible_to(user).with_knowledge(user)
-        meetings = meetings.select_related("organizing_unit", "chair").order_by("-starts_at", "-pk")
         return render(
             request,
             self.template_name,
             {
-                "page": paginate(request, meetings),
-                "may_register": user.has_role(Role.SUPERVISOR, Role.HANDLER) and user.unit_id is not None,
+                "page": paginate(request, meetings_for(user)),
+                "may_register": policies.can_register_meeting(user),
                 "sees_all": user.has_role(Role.ETHICS),
             },
         )
@@ -159,30 +110,28 @@ class MeetingRegisterView(RegistryView, View):
 # --- the meeting page ---------------------------------------------------------------------------
 
 
-def meeting_context(request, meeting: Meeting) -> dict:
-    """What the meeting page shows this person, and the forms their part in the meeting allows."""
+def meeting_context(request, meeting) -> dict:
+    """What the meeting page shows this person, and the forms the rule book allows them."""
     user = request.user
-    organizer = may_organize(user, meeting)
     planned = meeting.state == MeetingState.PLANNED
     held = meeting.state == MeetingState.HELD
+    prepare = policies.can_prepare_meeting(user, meeting)
 
     checks = list(meeting.venue_checks.select_related("checked_by").order_by("-checked_at", "-pk"))
     last_check = checks[0] if checks else None
     staff = list(meeting.staff.select_related("person__unit", "chosen_by").order_by("pk"))
     attendees = list(
-        meeting.attendees.select_related("user__unit", "proposed_by", "decided_by", "copy").order_by("pk")
+        meeting.attendees.select_related("user__unit", "proposed_by", "decided_by", "copy", "meeting").order_by("pk")
     )
+    for attendee in attendees:
+        attendee.meeting = meeting
     attendee_rows = [
         {
             "attendee": a,
-            "decide_form": MeetingDecideForm(meeting=meeting, auto_id=_ids("att", a.pk))
-            if organizer and planned and a.decision == Decision.PENDING
+            "decide_form": MeetingDecideForm(meeting=meeting, auto_id=ids("att", a.pk))
+            if policies.can_decide_attendee(user, a)
             else None,
-            "may_hand_out": organizer
-            and held
-            and a.decision == Decision.APPROVED
-            and a.copy_id is None
-            and meeting.materials_id is not None,
+            "may_hand_out": policies.can_hand_out(user, a),
         }
         for a in attendees
     ]
@@ -190,66 +139,65 @@ def meeting_context(request, meeting: Meeting) -> dict:
     materials = meeting.materials
     knows_materials = materials is not None and policies.can_know(user, materials)
     knows_minutes = meeting.minutes is not None and policies.can_know(user, meeting.minutes)
-    may_manage = materials is not None and distribution_services._may_manage_copies(materials, user)
     holders = {a.copy_id: a for a in attendees if a.copy_id}
-    outstanding = list(services.outstanding_materials(meeting).order_by("number"))
+    outstanding = list(outstanding_materials(meeting).order_by("number"))
     outstanding_rows = [
         {
             "copy": c,
             "attendee": holders.get(c.pk),
-            "return_form": MeetingCopyReturnForm(meeting=meeting, auto_id=_ids("ret", c.pk)) if may_manage else None,
+            "return_form": MeetingCopyReturnForm(meeting=meeting, auto_id=ids("ret", c.pk))
+            if policies.can_return_copy(user, c)
+            else None,
         }
         for c in outstanding
     ]
-    handed_out = [a for a in attendees if a.copy_id]
-
-    publications = list(
-        meeting.publications.select_related("requested_by", "decided_by").order_by("requested_at", "pk")
-    )
+    publications = list(meeting.publications.select_related("requested_by", "decided_by", "meeting").order_by("requested_at", "pk"))
     publication_rows = [
         {
             "publication": p,
-            "decide_form": MeetingDecideForm(meeting=meeting, auto_id=_ids("pub", p.pk))
-            if user.is_agency_head and p.state == PublicationState.PENDING
+            "decide_form": MeetingDecideForm(meeting=meeting, auto_id=ids("pub", p.pk))
+            if policies.can_decide_publication(user, p)
             else None,
-            "may_publish": p.state == PublicationState.APPROVED,
+            "may_publish": policies.can_publish(user, p),
         }
         for p in publications
     ]
 
     return {
         "meeting": meeting,
-        "is_organizer": organizer,
+        "is_organizer": policies.can_organize(user, meeting),
         "planned": planned,
         "held": held,
         "closed": meeting.state == MeetingState.CLOSED,
         "venue_checks": checks,
         "venue_clear": last_check is not None and last_check.clear,
-        "venue_form": VenueCheckForm(meeting=meeting, auto_id="id_venue_%s") if organizer and planned else None,
+        "venue_form": VenueCheckForm(meeting=meeting, auto_id="id_venue_%s") if prepare else None,
         "staff": staff,
-        "staff_form": StaffChooseForm(meeting=meeting, auto_id="id_staff_%s") if organizer and planned else None,
+        "staff_form": StaffChooseForm(meeting=meeting, auto_id="id_staff_%s") if prepare else None,
         "attendee_rows": attendee_rows,
         "approved_count": sum(a.decision == Decision.APPROVED for a in attendees),
-        "propose_form": AttendeeProposeForm(meeting=meeting, user=user, auto_id="id_propose_%s") if planned else None,
-        "materials_form": MeetingDocumentForm(meeting=meeting, user=user, auto_id="id_materials_%s")
-        if organizer and planned
+        "propose_form": AttendeeProposeForm(meeting=meeting, user=user, auto_id="id_propose_%s")
+        if policies.can_propose_attendee(user, meeting)
         else None,
+        "materials_form": MeetingDocumentForm(meeting=meeting, user=user, auto_id="id_materials_%s") if prepare else None,
         "knows_materials": knows_materials,
-        "may_announce": planned and user.pk in (meeting.chair_id, meeting.organizer_id),
-        "handed_out": handed_out,
+        "may_announce": policies.can_announce(user, meeting),
+        "handed_out": [a for a in attendees if a.copy_id],
         "outstanding_rows": outstanding_rows,
-        "may_manage_copies": may_manage,
-        "may_recall": organizer and held and any(c.recalled_at is None for c in outstanding),
-        "may_close": organizer and held,
+        "may_manage_copies": materials is not None and policies.can_manage_copies(user, materials),
+        "may_recall": policies.can_recall_materials(user, meeting) and any(c.recalled_at is None for c in outstanding),
+        "may_close": policies.can_close_meeting(user, meeting),
         "minutes_form": MeetingDocumentForm(meeting=meeting, user=user, auto_id="id_minutes_%s")
-        if organizer and not planned
+        if policies.can_name_minutes(user, meeting)
         else None,
         "knows_minutes": knows_minutes,
         "distribute_form": MinutesDistributeForm(meeting=meeting, user=user, auto_id="id_distribute_%s")
-        if organizer and not planned and meeting.minutes_id is not None
+        if policies.can_distribute_minutes(user, meeting)
         else None,
         "publication_rows": publication_rows,
-        "publication_form": PublicationRequestForm(meeting=meeting, auto_id="id_publication_%s"),
+        "publication_form": PublicationRequestForm(meeting=meeting, auto_id="id_publication_%s")
+        if policies.can_request_publication(user, meeting)
+        else None,
         "is_agency_head": user.is_agency_head,
     }
 
@@ -267,81 +215,14 @@ class MeetingDetailView(RegistryView, View):
 # --- actions ------------------------------------------------------------------------------------
 
 
-class MeetingActionView(RegistryView, View):
-    """One action on one meeting, by POST only (a GET answers 405).
+class MeetingActionView(BaseMeetingActionView):
+    """An action on a meeting (``registry.views.actions.MeetingActionView``) with the meeting
+    page's forms, which know the person."""
 
-    The meeting is loaded through ``meeting_or_404`` before anything else, so a person who does not
-    know it gets the audited 404 and nothing is written. A row the URL names (an attendee, a copy, a
-    publication) must belong to the meeting. Bad input and the service's refusals come back as
-    messages on the meeting page; a refusal for want of permission is also recorded in the chain.
-    """
-
-    http_method_names: ClassVar[list[str]] = ["post"]
-    action = ""
     form_class = MeetingEmptyForm
 
-    def target(self, meeting: Meeting, item):
-        return None
-
-    def form_kwargs(self) -> dict:
-        return {}
-
-    def post(self, request, pk, item=None):
-        meeting = meeting_or_404(request.user, pk)
-        row = self.target(meeting, item)
-        form = self.form_class(request.POST, meeting=meeting, user=request.user, **self.form_kwargs())
-        if not form.is_valid():
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                for error in errors:
-                    text = _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
-                    messages.error(request, text)
-            return redirect(self.back(meeting))
-        try:
-            done = self.perform(meeting, row, form)
-        except RegistryError as error:
-            if isinstance(error, NotPermitted):
-                self.record_refusal(meeting, error.message)
-            messages.error(request, str(error.message))
-            return redirect(self.back(meeting))
-        messages.success(request, done)
-        return redirect(self.after(meeting))
-
-    def perform(self, meeting: Meeting, row, form) -> str:
-        raise NotImplementedError
-
-    def record_refusal(self, meeting: Meeting, reason) -> None:
-        audit.record(
-            action=AuditAction.ACTION_REFUSED,
-            actor=self.request.user,
-            document=None,
-            details={"meeting": meeting.pk, "action": self.action, "reason": str(reason)},
-        )
-
-    def back(self, meeting: Meeting) -> str:
-        """The page the form was posted from, if it is ours; else the meeting's page."""
-        return safe_next(self.request) or meeting_url(meeting)
-
-    def after(self, meeting: Meeting) -> str:
-        if services.can_know_meeting(self.request.user, meeting):
-            return self.back(meeting)
-        return reverse("registry:meeting_list")
-
-
-class _AttendeeTarget:
-    def target(self, meeting, item):
-        row = MeetingAttendee.objects.filter(pk=item, meeting=meeting).select_related("user").first()
-        if row is None:
-            raise Http404(_("No such attendee at this meeting."))
-        return row
-
-
-class _PublicationTarget:
-    def target(self, meeting, item):
-        row = MeetingPublication.objects.filter(pk=item, meeting=meeting).first()
-        if row is None:
-            raise Http404(_("No such publication request for this meeting."))
-        return row
+    def form_kwargs(self, meeting, row) -> dict:
+        return {"meeting": meeting, "user": self.request.user}
 
 
 class VenueCheckView(MeetingActionView):
@@ -387,8 +268,9 @@ class AttendeeProposeView(MeetingActionView):
         }
 
 
-class AttendeeDecideView(_AttendeeTarget, MeetingActionView):
+class AttendeeDecideView(MeetingActionView):
     action = "meeting_attendee_decide"
+    item_model = MeetingAttendee
     form_class = MeetingDecideForm
 
     def perform(self, meeting, row, form):
@@ -428,8 +310,9 @@ class AnnounceView(MeetingActionView):
         }
 
 
-class HandOutView(_AttendeeTarget, MeetingActionView):
+class HandOutView(MeetingActionView):
     action = "meeting_hand_out"
+    item_model = MeetingAttendee
 
     def perform(self, meeting, row, form):
         copy = services.materials_hand_out(meeting=meeting, actor=self.request.user, attendee=row)
@@ -456,11 +339,11 @@ class CopyReturnView(MeetingActionView):
     action = "meeting_copy_return"
     form_class = MeetingCopyReturnForm
 
-    def target(self, meeting, item):
+    def get_item(self, meeting, item):
         handed = MeetingAttendee.objects.filter(meeting=meeting, copy_id=OuterRef("pk"))
         row = DocumentCopy.objects.filter(pk=item).filter(Exists(handed)).first()
         if row is None:
-            raise Http404(_("No such copy was handed out at this meeting."))
+            self.refuse_item(meeting, item, _("No such copy was handed out at this meeting."))
         return row
 
     def perform(self, meeting, row, form):
@@ -499,8 +382,9 @@ class PublicationRequestView(MeetingActionView):
         return _("Publication proposed; it waits for the head's approval.")
 
 
-class PublicationDecideView(_PublicationTarget, MeetingActionView):
+class PublicationDecideView(MeetingActionView):
     action = "meeting_publication_decide"
+    item_model = MeetingPublication
     form_class = MeetingDecideForm
 
     def perform(self, meeting, row, form):
@@ -512,33 +396,10 @@ class PublicationDecideView(_PublicationTarget, MeetingActionView):
         return _("Publication not approved.")
 
 
-class PublicationPublishView(_PublicationTarget, MeetingActionView):
+class PublicationPublishView(MeetingActionView):
     action = "meeting_publication_publish"
+    item_model = MeetingPublication
 
     def perform(self, meeting, row, form):
         services.publication_publish(publication=row, actor=self.request.user)
         return _("Publication recorded as published.")
-
-
-# --- the dashboard --------------------------------------------------------------------------------
-
-
-def meetings_with_outstanding_materials(user):
-    """Held meetings this person organizes (or supervises) with copies of the materials still out,
-    each with ``outstanding_count``."""
-    from django.db.models import Count, Q
-
-    if not user.is_authenticated or not user.is_active:
-        return Meeting.objects.none()
-    organizing = Q(organizer_id=user.pk)
-    if user.unit_id and user.has_role(Role.SUPERVISOR):
-        organizing |= Q(organizing_unit_id__in=user.unit.descendant_ids())
-    out = Q(attendees__copy__isnull=False, attendees__copy__state=CopyState.HELD)
-    return (
-        Meeting.objects.visible_to(user)
-        .filter(organizing, state=MeetingState.HELD)
-        .annotate(outstanding_count=Count("attendees", filter=out))
-        .filter(outstanding_count__gt=0)
-        .order_by("starts_at", "pk")
-    )
-

@@ -17,35 +17,30 @@ from django.views.generic import TemplateView
 
 from classification import RefusalGround
 from registry import policies
-from registry.errors import NotPermitted, RegistryError
+from registry.errors import RegistryError
 from registry.forms import PartyDecideForm, PartyReadingForm, PartyRequestForm
-from registry.models import PartyDecision, PartyRequest
+from registry.models import AuditAction, PartyRequest
 from registry.roles import Role
+from registry.selectors.party_requests import party_requests_for
 from registry.services import party_requests as services
-from registry.views.archive import RecordActionView
+from registry.views.actions import RecordActionView
 from registry.views.base import RegistryView, paginate
 
 PARTY_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ETHICS)
 
 
 def visible_requests(user):
-    return services.party_requests_for(user).select_related("unit", "recorded_by", "decided_by", "document")
+    return party_requests_for(user).select_related("unit", "recorded_by", "decided_by", "document")
 
 
 def request_or_404(user, pk) -> PartyRequest:
     request = visible_requests(user).filter(pk=pk).first()
     if request is None:
-        policies.record_denied(user, None, purpose=f"party_request {pk}")
+        policies.record_refusal(
+            user, purpose=f"party_request {pk}", requested=pk if str(pk).isdigit() else None, action=AuditAction.ACCESS_DENIED
+        )
         raise Http404(_("There is no such page, or it is not for you."))
     return request
-
-
-def _may(check, *args) -> bool:
-    try:
-        check(*args)
-    except NotPermitted:
-        return False
-    return True
 
 
 class PartyRequestListView(RegistryView, TemplateView):
@@ -60,7 +55,7 @@ class PartyRequestListView(RegistryView, TemplateView):
         user = self.request.user
         context.update(
             page=paginate(self.request, visible_requests(user).order_by("-received_on", "-pk")),
-            may_record=user.has_role(Role.CLERK),
+            may_record=policies.can_record_party_request(user),
         )
         return context
 
@@ -106,16 +101,9 @@ class PartyRequestDetailView(RegistryView, TemplateView):
         party_request = request_or_404(user, kwargs["pk"])
         document = party_request.document
         document_known = document is not None and policies.can_know(user, document)
-        document_trail = document is not None and not document_known and policies.may_read_trail(user, document)
-        may_decide = party_request.decision == PartyDecision.PENDING and _may(
-            services._require_unit_supervisor, party_request, user
-        )
-        may_read = (
-            party_request.decision in (PartyDecision.APPROVED, PartyDecision.PARTIAL)
-            and user.has_role(Role.CLERK, Role.SUPERVISOR)
-            and user.unit_id is not None
-            and party_request.unit_id in user.unit.descendant_ids()
-        )
+        document_trail = document is not None and not document_known and policies.can_read_trail(user, document)
+        may_decide = policies.can_decide_party_request(user, party_request)
+        may_read = policies.can_record_reading(user, party_request)
         context.update(
             party_request=party_request,
             document=document,
@@ -131,9 +119,9 @@ class PartyRequestDetailView(RegistryView, TemplateView):
 
 class PartyRecordActionView(RecordActionView):
     def records(self):
-        return services.party_requests_for(self.request.user)
+        return party_requests_for(self.request.user).select_related("document")
 
-    def document_of(self, record):
+    def audited_document(self, record, row):
         return record.document
 
     def success_url(self, record):
@@ -146,7 +134,7 @@ class PartyRequestDecideView(PartyRecordActionView):
     required_roles = (Role.SUPERVISOR,)
     denied_purpose = "party_request_decide"
 
-    def perform(self, record, form):
+    def perform(self, record, row, form):
         data = form.cleaned_data
         party_request = services.party_request_decide(
             request=record,
@@ -156,6 +144,7 @@ class PartyRequestDecideView(PartyRecordActionView):
             grounds=data["grounds"],
             conditions=data["conditions"],
             released_part=data["released_part"],
+            release_basis=data["release_basis"],
         )
         return _("Decision recorded: %(decision)s.") % {"decision": party_request.get_decision_display()}
 
@@ -166,10 +155,10 @@ class PartyReadingView(PartyRecordActionView):
     required_roles = (Role.CLERK, Role.SUPERVISOR)
     denied_purpose = "party_reading"
 
-    def form_kwargs(self, record):
+    def form_kwargs(self, record, row):
         return {"request": record}
 
-    def perform(self, record, form):
+    def perform(self, record, row, form):
         data = form.cleaned_data
         reading = services.party_reading_record(
             request=record,

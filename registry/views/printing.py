@@ -16,16 +16,12 @@ before it is sent.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from registry import audit, pdf
+from registry import audit, pdf, policies
 from registry.models import (
     AuditAction,
     DestructionList,
@@ -34,9 +30,13 @@ from registry.models import (
     DocumentCopy,
     PartyDecision,
 )
-from registry.policies import register_for, visible_document_or_404
+from registry.policies import visible_document_or_404
+from registry.policies.destruction import INVENTORY_ROLES
 from registry.roles import Role
-from registry.services.party_requests import party_requests_for
+from registry.selectors.dispatch import day_dispatches
+from registry.selectors.party_requests import party_requests_for
+from registry.views.actions import meeting_or_404
+from registry.views.base import page_view
 
 PURPOSE = "print"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
@@ -64,8 +64,7 @@ def _print_event(user, document: Document | None, **details) -> None:
     audit.record(action=AuditAction.PRINT, actor=user, document=document, details=details)
 
 
-@login_required
-@require_GET
+@page_view()
 def cover_sheet(request, pk: int):
     """機密文件封面 of the document, or of its numbered copy ``?copy=<n>``."""
     document = visible_document_or_404(request.user, pk, purpose=PURPOSE)
@@ -86,8 +85,7 @@ def cover_sheet(request, pk: int):
     return _pdf_response(content, f"cover-sheet-{_file_stem(document)}{suffix}.pdf")
 
 
-@login_required
-@require_GET
+@page_view()
 def distribution_register(request, pk: int):
     """分發登記表: the document's numbered copies and their custody."""
     document = visible_document_or_404(request.user, pk, purpose=PURPOSE)
@@ -107,8 +105,7 @@ def _visible_dispatch(request, pk: int) -> Dispatch:
     return dispatch
 
 
-@login_required
-@require_GET
+@page_view()
 def envelope_inner(request, pk: int):
     """內封 label: level at the top right, 密封章 area, recipient, registration number."""
     dispatch = _visible_dispatch(request, pk)
@@ -117,8 +114,7 @@ def envelope_inner(request, pk: int):
     return _pdf_response(content, f"envelope-inner-{dispatch.pk}.pdf")
 
 
-@login_required
-@require_GET
+@page_view()
 def envelope_outer(request, pk: int):
     """外封 label: recipient and address only, no level and no hint of content."""
     dispatch = _visible_dispatch(request, pk)
@@ -138,34 +134,10 @@ def _parse_day(text: str) -> date | None:
     return day if 1912 <= day.year <= 2111 else None
 
 
-def day_dispatches(user, day: date) -> list[Dispatch]:
-    """The dispatches of one day (Taipei time) whose documents are in the person's register."""
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
-    return list(
-        Dispatch.objects.filter(
-            dispatched_at__gte=start,
-            dispatched_at__lt=end,
-            document_id__in=register_for(user).values("pk"),
-        )
-        .select_related("document", "copy", "dispatched_by")
-        .order_by("dispatched_at", "pk")
-    )
-
-
-@login_required
-@require_GET
+@page_view(roles=(Role.CLERK,), purpose="print dispatch_list")
 def dispatch_list(request, day: str):
     """封發清單 of one day (Taipei time) for a clerk: the dispatches their register reaches."""
     user = request.user
-    if not user.has_role(Role.CLERK):
-        audit.record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=user,
-            details={"purpose": PURPOSE, "form": "dispatch_list", "day": day[:20]},
-        )
-        raise PermissionDenied(_("Only a clerk prints the day's dispatch list."))
     when = _parse_day(day)
     if when is None:
         return _bad_request(_("Give the day as YYYY-MM-DD, e.g. 2026-11-22 (a real calendar date)."))
@@ -184,25 +156,21 @@ def dispatch_list(request, day: str):
 
 # --- The document's later life ------------------------------------------------------------------
 
-# The destruction inventory is the archive's list, approved by a supervisor and witnessed by the
-# ethics office: those three print it.
-INVENTORY_ROLES = (Role.ARCHIVIST, Role.SUPERVISOR, Role.ETHICS)
 
 
-def _refuse(user, form: str, **ids) -> Http404:
-    """Audit a refused print (no document named) and give the 404 to raise."""
-    audit.record(action=AuditAction.ACCESS_DENIED, actor=user, details={"purpose": PURPOSE, "form": form, **ids})
+def _refuse(user, form: str, pk) -> Http404:
+    """Audit a refused print of a record that is not a document, and give the 404 to raise."""
+    policies.record_refusal(user, purpose=f"{PURPOSE} {form}", requested=pk, action=AuditAction.ACCESS_DENIED)
     return Http404(_("No such record, or it is not yours to print."))
 
 
-@login_required
-@require_GET
+@page_view(roles=INVENTORY_ROLES, purpose="print destruction_inventory")
 def destruction_inventory(request, pk: int):
     """焚燬清冊 with its signature blocks; subjects masked (密不錄由) where the printer has no need to know."""
     user = request.user
-    inventory = DestructionList.objects.filter(pk=pk).first() if user.has_role(*INVENTORY_ROLES) else None
+    inventory = DestructionList.objects.filter(pk=pk).first()
     if inventory is None:
-        raise _refuse(user, "destruction_inventory", list=pk)
+        raise _refuse(user, "destruction_inventory", pk)
     context = pdf.destruction_inventory_context(inventory, viewer=user, printed_by=user)
     content = pdf.render_pdf(pdf.TEMPLATES["destruction_inventory"], context)
     _print_event(
@@ -211,14 +179,13 @@ def destruction_inventory(request, pk: int):
     return _pdf_response(content, f"destruction-inventory-{inventory.pk}.pdf")
 
 
-@login_required
-@require_GET
+@page_view()
 def party_letter(request, pk: int):
     """閱卷申請決定書 of a decided request, for the unit that received it and the ethics office."""
     user = request.user
     party_request = party_requests_for(user).filter(pk=pk).first()
     if party_request is None:
-        raise _refuse(user, "party_letter", request=pk)
+        raise _refuse(user, "party_letter", pk)
     if party_request.decision == PartyDecision.PENDING:
         return _bad_request(_("This request has not been decided yet: there is no decision letter to print."))
     content = pdf.render_pdf(pdf.TEMPLATES["party_letter"], pdf.party_letter_context(party_request, printed_by=user))
@@ -243,8 +210,7 @@ def _period_param(request, name: str) -> tuple[date | None, bool]:
     return day, day is not None and day.year >= 1912
 
 
-@login_required
-@require_GET
+@page_view()
 def inspection_report(request):
     """政風查核報告 of a period (``?from=YYYY-MM-DD&to=YYYY-MM-DD``; the last 30 days by default)."""
     from registry.models import VerificationSource
@@ -296,13 +262,10 @@ def inspection_report(request):
 
 
 def _visible_meeting(request, pk: int):
-    from registry.views.meetings import meeting_or_404
-
     return meeting_or_404(request.user, pk)
 
 
-@login_required
-@require_GET
+@page_view()
 def meeting_attendance(request, pk: int):
     """簽到表: admitted attendees, their units, the copy numbers handed out, a signature column."""
     meeting = _visible_meeting(request, pk)
@@ -312,8 +275,7 @@ def meeting_attendance(request, pk: int):
     return _pdf_response(content, f"meeting-attendance-{meeting.pk}.pdf")
 
 
-@login_required
-@require_GET
+@page_view()
 def meeting_recall(request, pk: int):
     """回收清單: every copy of the materials handed out, to whom, returned or outstanding."""
     meeting = _visible_meeting(request, pk)

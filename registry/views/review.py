@@ -23,9 +23,8 @@ from registry.models import AuditAction, User, VerificationSource
 from registry.review import reports
 from registry.review.chain import chain_head, latest_verification, verify_and_record
 from registry.review.forms import PeriodForm
-from registry.review.scope import review_scope
 from registry.roles import Role
-from registry.views.base import RegistryView, paginate
+from registry.views.base import ReviewView, paginate
 
 # Titles and what each report finds, in the order the review page lists them.
 REPORT_TITLES = {
@@ -85,29 +84,6 @@ def report_about(slug: str) -> str:
         ),
     }
     return texts[slug]
-
-
-class ReviewView(RegistryView):
-    """A review page: for ethics officers (the whole office) and unit supervisors (their units)."""
-
-    denied_purpose = "review"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.scope = review_scope(request.user) if request.user.is_authenticated else None
-        return super().dispatch(request, *args, **kwargs)
-
-    def has_role(self, user) -> bool:
-        return self.scope is not None
-
-    def scope_details(self) -> dict:
-        """How the audit event of a review names its scope."""
-        return {"scope": "office" if self.scope.whole_office else sorted(self.scope.units)}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["scope"] = self.scope
-        context["scope_unit"] = None if self.scope.whole_office else self.request.user.unit
-        return context
 
 
 def period_from(request) -> tuple[PeriodForm, object, object]:
@@ -197,6 +173,8 @@ class ReportView(ReviewView, TemplateView):
         if is_period:
             details.update({"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
         _audit_review(self.request, self.scope_details(), **details)
+        if slug == "refused":
+            context["by_rule"] = list(reports.refusals_by_rule(self.scope, start, end)[:50])
         context.update(
             slug=slug,
             about=report_about(slug),

@@ -54,8 +54,8 @@ def test_draft_approve_witness_and_the_destroyed_documents_trail(people, handlin
         StorageLocation,
         StorageZone,
     )
+    from registry.policies.destruction import destruction_obstacle
     from registry.services import archive as archive_services
-    from registry.services import destruction as destruction_services
     from registry.services import documents as svc
     from tests.factories import register_document
 
@@ -81,7 +81,7 @@ def test_draft_approve_witness_and_the_destroyed_documents_trail(people, handlin
         )
     document.refresh_from_db()
     assert document.state == DocumentState.ARCHIVED
-    assert not destruction_services.destruction_obstacle(document)
+    assert not destruction_obstacle(document)
     number = document.number
 
     # The archivist ticks the document and drafts the inventory; its subject is withheld.

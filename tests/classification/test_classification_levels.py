@@ -67,10 +67,6 @@ def test_only_top_secret_may_not_be_copied_citing_article_15():
     assert "第15條" in Level.TOP_SECRET.rule.law_reference
 
 
-def test_every_level_masks_its_subject_in_a_register():
-    assert all(level.rule.mask_subject_in_register for level in Level)
-
-
 def test_each_level_names_its_source_of_law():
     assert Level.CONFIDENTIAL.rule.law_reference == "國家機密保護法第4條、第11條"
     assert Level.OFFICIAL_SECRET.rule.law_reference == "事務管理手冊文書處理"

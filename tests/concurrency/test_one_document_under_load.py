@@ -48,7 +48,7 @@ class Browser:
         if data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": CSRF}, doseq=True).encode()
         headers = {"Cookie": self.cookie, "Referer": self.base + path}
-        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 (the live server)
         try:
             with self.opener.open(request, timeout=60) as response:
                 response.read()

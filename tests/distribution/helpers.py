@@ -38,7 +38,8 @@ def counts(*models) -> dict[str, int]:
 
 
 def registration(level: int, **overrides) -> dict:
-    """Arguments for ``document_register`` that meet every rule for ``level``."""
+    """Arguments for ``document_register`` that meet every rule for ``level``: a document registered
+    in five copies, so that distributions have originals to hand out (§18)."""
     values = {
         "direction": Direction.INCOMING,
         "subject": f"分發測試公文（{Level(level).label}）",
@@ -51,6 +52,7 @@ def registration(level: int, **overrides) -> dict:
         "sender_ref": "國密字第1150000001號",
         "authorization_ref": "國密授字第1150000001號",
         "authorization_by": "國防部",
+        "copies_count": 5,
     }
     values.update(overrides)
     return values

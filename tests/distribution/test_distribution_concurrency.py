@@ -24,7 +24,8 @@ RECIPIENTS = 8
 
 
 @pytest.mark.django_db(transaction=True)
-def test_copy_numbers_are_unique_under_concurrent_approvals(document, handler, supervisor, person, office):
+def test_copy_numbers_are_unique_under_concurrent_approvals(in_handling, handler, supervisor, person, office):
+    document = in_handling(copies_count=RECIPIENTS)
     people = [person(f"d_reader{i}", unit=office["handling"], clearance=Level.SECRET) for i in range(RECIPIENTS)]
     # One request per thread, so that nothing but the service's own locking orders the approvals.
     requests = [

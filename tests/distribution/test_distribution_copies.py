@@ -16,6 +16,7 @@ from registry.models import (
     DocumentCopy,
     NeedToKnowGrant,
 )
+from registry.selectors import outstanding_copies
 from registry.services.distribution import (
     copy_pass,
     copy_recall,
@@ -23,7 +24,6 @@ from registry.services.distribution import (
     copy_sign_for,
     distribution_decide,
     distribution_request,
-    outstanding_copies,
 )
 from tests.distribution.helpers import actions_since, counts, head_seq, the_event
 

@@ -12,10 +12,10 @@ from classification import Level
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import AuditAction, Dispatch, DispatchState
 from registry.roles import Role
+from registry.selectors.dispatch import overdue_receipts
 from registry.services.dispatch import (
     dispatch_receipt,
     dispatch_record,
-    overdue_receipts,
 )
 from tests.distribution.helpers import actions_since, counts, head_seq, the_event
 

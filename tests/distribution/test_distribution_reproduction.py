@@ -50,8 +50,10 @@ def test_top_secret_publication_may_be_asked_for(in_handling, handler):
 
 
 def test_approved_copy_gets_the_next_number_and_is_marked_as_reproduction(
-    document, handler, supervisor, colleague_a
+    in_handling, handler, supervisor, colleague_a
 ):
+    """Registered in one copy, handed to colleague a as copy 1: the reproduction is copy 2."""
+    document = in_handling(copies_count=1)
     request = distribution_request(document=document, actor=handler, recipients=[colleague_a], reason="會辦")
     distribution_decide(recipient=request.recipients.get(), actor=supervisor, approve=True, reason="准")
     seq = head_seq()

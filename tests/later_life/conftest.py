@@ -18,6 +18,7 @@ from registry.models import Document, DocumentState, StorageLocation, StorageZon
 from registry.roles import Role
 from registry.services.archive import archive_handover, archive_receive
 from registry.services.declassification import reclassify
+from tests.factories import AGENCY_DECISION
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def archived(walk, handler, archivist, supervisor, classified_cabinet, unclassif
                 actor=supervisor,
                 kind="declassify",
                 reason="保密期限屆滿",
-                authority="國防部115年1月1日國密字第1150000009號函",
+                **AGENCY_DECISION,
             )
         document = Document.objects.get(pk=document.pk)
         assert document.state == DocumentState.ARCHIVED

@@ -16,13 +16,13 @@ from registry.models import (
     ReviewOutcome,
     ReviewRecord,
 )
+from registry.selectors.declassification import declassification_due, reviews_due
 from registry.services.declassification import (
     declass_event_record,
-    declassification_due,
     reclassify,
     review_record,
-    reviews_due,
 )
+from tests.factories import AGENCY_DECISION
 from tests.later_life.helpers import (
     actions_since,
     details,
@@ -91,7 +91,7 @@ def test_declassified_document_is_no_longer_due(walk, supervisor):
     )
     assert document.pk in _due(today=today)
 
-    reclassify(document=document, actor=supervisor, kind="declassify", reason="解密條件成就", authority="國防部函")
+    reclassify(document=document, actor=supervisor, kind="declassify", reason="解密條件成就", **AGENCY_DECISION)
 
     assert document.pk not in _due(today=today)
 
@@ -198,7 +198,7 @@ def test_review_due_after_an_old_review(walk, supervisor):
 def test_reviews_due_leaves_out_restricted_declassified_and_closed_documents(walk, supervisor, clerk):
     restricted = walk(DocumentState.SIGNED, level=Level.RESTRICTED)
     declassified = walk(DocumentState.SIGNED)
-    reclassify(document=declassified, actor=supervisor, kind="declassify", reason="已無保密必要", authority="國防部函")
+    reclassify(document=declassified, actor=supervisor, kind="declassify", reason="已無保密必要", **AGENCY_DECISION)
     cancelled = walk(DocumentState.CANCELLED)
     secret = walk(DocumentState.SIGNED, level=Level.OFFICIAL_SECRET)
     for document in (restricted, declassified, cancelled, secret):
@@ -232,7 +232,7 @@ def test_review_with_an_unknown_outcome_is_refused(walk, supervisor):
 
 def test_review_of_a_declassified_document_is_refused(walk, supervisor):
     document = walk(DocumentState.SIGNED)
-    reclassify(document=document, actor=supervisor, kind="declassify", reason="已無保密必要", authority="國防部函")
+    reclassify(document=document, actor=supervisor, kind="declassify", reason="已無保密必要", **AGENCY_DECISION)
 
     with refused(InvalidTransition, document):
         review_record(document=document, actor=supervisor, outcome=ReviewOutcome.KEEP)

@@ -26,11 +26,11 @@ from registry.models import (
     DocumentState,
     HandlingStep,
 )
+from registry.policies.destruction import destruction_obstacle
+from registry.selectors.destruction import destructible
 from registry.services.destruction import (
-    destructible,
     destruction_approve,
     destruction_draft,
-    destruction_obstacle,
     destruction_record,
 )
 from tests.later_life.helpers import (

@@ -22,13 +22,12 @@ from registry.models import (
 )
 from registry.models.documents import GrantBasis
 from registry.policies import can_know
+from registry.selectors.archive import loans_for, overdue_loans
 from registry.services.archive import (
     loan_decide,
     loan_lend,
     loan_request,
     loan_return,
-    loans_for,
-    overdue_loans,
 )
 from tests.later_life.helpers import (
     actions_since,

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
+from classification import Level
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import (
     ApplicantKind,
@@ -19,11 +20,11 @@ from registry.models import (
     PartyRequest,
 )
 from registry.roles import Role
+from registry.selectors.party_requests import party_requests_for
 from registry.services.party_requests import (
     party_reading_record,
     party_request_decide,
     party_request_record,
-    party_requests_for,
 )
 from tests.later_life.helpers import (
     actions_since,
@@ -36,6 +37,14 @@ from tests.later_life.helpers import (
 
 @pytest.fixture
 def document(walk):
+    """A 密 document (一般公務機密): a party may be shown it, or part of it, with the reason why that
+    needs no protection."""
+    return walk(DocumentState.SIGNED, level=Level.OFFICIAL_SECRET, authorization_ref="", authorization_by="")
+
+
+@pytest.fixture
+def national_secret(walk):
+    """A 機密 national secret of 國防部, not declassified."""
     return walk(DocumentState.SIGNED)
 
 
@@ -63,9 +72,18 @@ def pending(record):
     return record()
 
 
-def _decide(request, actor, decision, *, grounds=(), reasons="依法審酌", released_part=""):
+RELEASE_BASIS = "所示部分僅涉申請人本人之資料，已無保密必要"
+
+
+def _decide(request, actor, decision, *, grounds=(), reasons="依法審酌", released_part="", release_basis=RELEASE_BASIS):
     return party_request_decide(
-        request=request, actor=actor, decision=decision, reasons=reasons, grounds=grounds, released_part=released_part
+        request=request,
+        actor=actor,
+        decision=decision,
+        reasons=reasons,
+        grounds=grounds,
+        released_part=released_part,
+        release_basis=release_basis,
     )
 
 
@@ -255,3 +273,66 @@ def test_requests_are_seen_by_their_unit_and_the_ethics_office(
     assert list(party_requests_for(ethics_officer)) == [pending]
     assert list(party_requests_for(other_supervisor)) == []
     assert list(party_requests_for(handler)) == []
+
+
+# --- what a party is shown must no longer need protecting (§46 II ground 2, §46 III) ---------------
+
+
+@pytest.mark.parametrize("decision", [PartyDecision.APPROVED, PartyDecision.PARTIAL])
+def test_releasing_an_undeclassified_national_secret_is_refused_naming_ground_2(
+    record, supervisor, national_secret, decision
+):
+    pending = record(document=national_secret)
+    grounds = [2] if decision == PartyDecision.PARTIAL else []
+
+    with override("en"), refused(NotPermitted, pending) as refusal:
+        _decide(pending, supervisor, decision, grounds=grounds, released_part="第1頁")
+
+    assert "行政程序法第46條第2項第2款" in str(refusal.value.message)
+    assert refusal.value.rule == "decide_party_request" or refusal.value.rule == ""
+    pending.refresh_from_db()
+    assert pending.decision == PartyDecision.PENDING
+
+
+def test_a_refusal_of_a_national_secret_is_recorded(record, supervisor, national_secret):
+    request = _decide(record(document=national_secret), supervisor, PartyDecision.REFUSED, grounds=[2])
+    assert request.decision == PartyDecision.REFUSED
+
+
+def test_a_declassified_national_secret_may_be_shown(record, supervisor, national_secret):
+    from registry.services.declassification import reclassify
+    from tests.factories import AGENCY_DECISION
+
+    reclassify(document=national_secret, actor=supervisor, kind="declassify", reason="已解密", **AGENCY_DECISION)
+    request = _decide(record(document=national_secret), supervisor, PartyDecision.APPROVED)
+    assert request.decision == PartyDecision.APPROVED and request.release_basis == RELEASE_BASIS
+
+
+@pytest.mark.parametrize("decision", [PartyDecision.APPROVED, PartyDecision.PARTIAL])
+def test_releasing_a_classified_document_without_saying_why_it_needs_no_protection_is_refused(
+    pending, supervisor, decision
+):
+    grounds = [2] if decision == PartyDecision.PARTIAL else []
+
+    with refused(ValidationFailed, pending) as refusal:
+        _decide(pending, supervisor, decision, grounds=grounds, released_part="第1頁", release_basis="  ")
+
+    assert list(refusal.value.field_errors) == ["release_basis"]
+
+
+def test_a_reading_of_a_document_upgraded_to_a_national_secret_after_approval_is_refused(
+    pending, clerk, supervisor, document
+):
+    """The approval was given for a 密 document; once it is a national secret, nobody reads it on site."""
+    from registry.services.declassification import reclassify
+
+    request = _decide(pending, supervisor, PartyDecision.APPROVED)
+    reclassify(
+        document=document, actor=supervisor, kind="upgrade", reason="涉及國防", authority="秘書長核定",
+        agency="國防部", agency_decided_on=timezone.localdate(), agency_ref="國密字第1150000042號",
+        new_level=Level.CONFIDENTIAL,
+    )
+
+    with override("en"), refused(NotPermitted, request) as refusal:
+        party_reading_record(request=request, actor=clerk, read_on=timezone.localdate(), supervised_by=supervisor)
+    assert "行政程序法第46條第2項第2款" in str(refusal.value.message)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,13 @@ from tests.later_life.helpers import (
 
 REASON = "情勢變更，已無原密等之必要"
 AUTHORITY = "國防部115年3月1日國密字第1150000042號函"
+# The test documents are 國防部's: a change is recorded only with its decision (§10).
+BY_THE_AGENCY = {
+    "authority": AUTHORITY,
+    "agency": "國防部",
+    "agency_decided_on": date(2026, 3, 1),
+    "agency_ref": "國密字第1150000042號",
+}
 REGISTRY = Path(__file__).resolve().parents[2] / "registry"
 
 
@@ -61,10 +69,11 @@ def colleagues(make_person, handling_unit):
 
 @pytest.fixture
 def distributed(walk, handler, supervisor, colleagues):
-    """A 機密 document in handling with: colleague a approved and holding copy 1; colleague b approved
-    whose copy 2 has been returned; colleague c refused; the handler holding reproduction copy 3."""
+    """A 機密 document registered in three copies, in handling with: colleague a approved and holding
+    copy 1; colleague b approved whose copy 2 has been returned; colleague c refused; the handler
+    holding reproduction copy 4 (a reproduction is numbered after the registered copies)."""
     a, b, c = colleagues
-    document = walk(DocumentState.IN_HANDLING)
+    document = walk(DocumentState.IN_HANDLING, copies_count=3)
     request = distribution_request(document=document, actor=handler, recipients=[a, b, c], reason="會簽")
     for person, approve in ((a, True), (b, True), (c, False)):
         distribution_decide(
@@ -74,7 +83,7 @@ def distributed(walk, handler, supervisor, colleagues):
     reproduction = reproduction_request(document=document, actor=handler, kind="copy", reason="附卷")
     reproduction_decide(request=reproduction, actor=supervisor, approve=True, reason="准予複製")
     held = dict(DocumentCopy.objects.filter(document=document, state=CopyState.HELD).values_list("holder_id", "number"))
-    assert held == {a.pk: 1, handler.pk: 3}
+    assert held == {a.pk: 1, handler.pk: 4}
     return Document.objects.get(pk=document.pk)
 
 
@@ -98,7 +107,7 @@ def test_downgrade_records_the_decision_and_owes_notice_to_holders_and_approved_
         actor=supervisor,
         kind=DecisionKind.DOWNGRADE,
         reason=f" {REASON} ",
-        authority=AUTHORITY,
+        **BY_THE_AGENCY,
         new_level=Level.OFFICIAL_SECRET,
     )
 
@@ -111,7 +120,7 @@ def test_downgrade_records_the_decision_and_owes_notice_to_holders_and_approved_
     assert (decision.old_protection_years, decision.new_protection_years) == (5, 5)
     assert decision.reason == REASON and decision.authority == AUTHORITY and decision.decided_by == supervisor
     # Holders of HELD copies (with their copy), then approved recipients; not the refused one.
-    assert _notices(decision) == {a.pk: 1, handler.pk: 3, b.pk: None}
+    assert _notices(decision) == {a.pk: 1, handler.pk: 4, b.pk: None}
     assert c.pk not in _notices(decision)
     assert all(n.told_at is None for n in ReclassificationNotice.objects.filter(decision=decision))
 
@@ -133,7 +142,7 @@ def test_upgrade_records_the_decision_and_owes_the_same_notices(distributed, sup
         actor=supervisor,
         kind=DecisionKind.UPGRADE,
         reason="涉及國防部署",
-        authority=AUTHORITY,
+        **BY_THE_AGENCY,
         new_level=Level.SECRET,
         new_protection_years=15,
     )
@@ -148,7 +157,7 @@ def test_upgrade_records_the_decision_and_owes_the_same_notices(distributed, sup
         Level.SECRET,
         15,
     )
-    assert _notices(decision) == {a.pk: 1, handler.pk: 3, b.pk: None}
+    assert _notices(decision) == {a.pk: 1, handler.pk: 4, b.pk: None}
     event = the_event(AuditAction.RECLASSIFY, since=seq, actor=supervisor, document=document)
     assert details(event)["kind"] == "upgrade" and details(event)["new_level"] == Level.SECRET
 
@@ -158,26 +167,26 @@ def test_declassify_records_the_day_and_owes_the_same_notices(distributed, super
     seq = head_seq()
 
     decision = reclassify(
-        document=distributed, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason="解密條件成就", authority=AUTHORITY
+        document=distributed, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason="解密條件成就", **BY_THE_AGENCY
     )
 
     document = Document.objects.get(pk=distributed.pk)
     assert document.declassified_on == timezone.localdate()
     assert document.level == Level.CONFIDENTIAL  # the marking is struck through on paper; the record keeps it
     assert decision.kind == "declassify" and decision.new_level is None
-    assert _notices(decision) == {a.pk: 1, handler.pk: 3, b.pk: None}
+    assert _notices(decision) == {a.pk: 1, handler.pk: 4, b.pk: None}
     event = the_event(AuditAction.RECLASSIFY, since=seq, actor=supervisor, document=document)
     assert details(event)["kind"] == "declassify" and details(event)["new_level"] is None
 
     with refused(InvalidTransition, document):
-        reclassify(document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason="再次", authority=AUTHORITY)
+        reclassify(document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason="再次", **BY_THE_AGENCY)
 
 
 def test_decision_with_nobody_to_tell_writes_no_notice(walk, supervisor):
     document = walk(DocumentState.SIGNED)
 
     decision = reclassify(
-        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, authority=AUTHORITY,
+        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, **BY_THE_AGENCY,
         new_level=Level.OFFICIAL_SECRET,
     )
 
@@ -187,7 +196,7 @@ def test_decision_with_nobody_to_tell_writes_no_notice(walk, supervisor):
 def test_notice_mark_told_records_when_how_and_by_whom(distributed, supervisor, archivist, colleagues):
     a, _b, _c = colleagues
     decision = reclassify(
-        document=distributed, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, authority=AUTHORITY,
+        document=distributed, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, **BY_THE_AGENCY,
         new_level=Level.OFFICIAL_SECRET,
     )
     notice = ReclassificationNotice.objects.get(decision=decision, recipient=a)
@@ -218,7 +227,7 @@ def test_notice_without_a_method_or_by_someone_else_is_refused(
     distributed, supervisor, other_supervisor, handler, colleagues
 ):
     decision = reclassify(
-        document=distributed, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason=REASON, authority=AUTHORITY
+        document=distributed, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason=REASON, **BY_THE_AGENCY
     )
     notice = ReclassificationNotice.objects.get(decision=decision, recipient=colleagues[0])
 
@@ -246,7 +255,7 @@ def test_downgrade_keeping_a_period_too_long_for_the_new_level_is_refused_naming
 
     with override("en"), refused(ValidationFailed, document) as refusal:
         reclassify(
-            document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, authority=AUTHORITY,
+            document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, **BY_THE_AGENCY,
             new_level=Level.CONFIDENTIAL,
         )
 
@@ -258,7 +267,7 @@ def test_downgrade_keeping_a_period_too_long_for_the_new_level_is_refused_naming
 
     with override("en"), refused(ValidationFailed, document) as refusal:
         reclassify(
-            document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, authority=AUTHORITY,
+            document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, **BY_THE_AGENCY,
             new_level=Level.CONFIDENTIAL, new_protection_years=11,
         )
     assert "Article 11" in str(refusal.value.message) and "11 years" in str(refusal.value.message)
@@ -269,7 +278,7 @@ def test_downgrade_with_a_period_within_the_new_limit_is_accepted(secret_for_twe
     seq = head_seq()
 
     decision = reclassify(
-        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, authority=AUTHORITY,
+        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, **BY_THE_AGENCY,
         new_level=Level.CONFIDENTIAL, new_protection_years=10,
     )
 
@@ -297,22 +306,68 @@ def test_a_decision_that_does_not_fit_its_kind_is_refused(walk, supervisor, kind
 
     with refused(ValidationFailed, document) as refusal:
         reclassify(
-            document=document, actor=supervisor, kind=kind, reason=REASON, authority=AUTHORITY, new_level=new_level
+            document=document, actor=supervisor, kind=kind, reason=REASON, **BY_THE_AGENCY, new_level=new_level
         )
 
     assert list(refusal.value.field_errors) == [field]
 
 
-@pytest.mark.parametrize(("reason", "authority", "field"), [("", AUTHORITY, "reason"), (REASON, "  ", "authority")])
-def test_a_decision_without_reason_or_authority_is_refused(walk, supervisor, reason, authority, field):
+def test_a_decision_without_a_reason_is_refused(walk, supervisor):
+    document = walk(DocumentState.SIGNED)
+
+    with refused(ValidationFailed, document) as refusal:
+        reclassify(document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason="", **BY_THE_AGENCY)
+
+    assert list(refusal.value.field_errors) == ["reason"]
+
+
+def test_a_document_this_office_classified_is_decided_here_on_its_authority(walk, supervisor):
+    """Article 10: the original agency decides; for the office's own 密 document that is the office."""
+    document = walk(DocumentState.SIGNED, level=Level.OFFICIAL_SECRET, original_agency="臺中市政府秘書處",
+                    authorization_ref="", authorization_by="")
+
+    with refused(ValidationFailed, document) as refusal:
+        reclassify(document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason=REASON, authority="  ")
+    assert list(refusal.value.field_errors) == ["authority"]
+
+    decision = reclassify(
+        document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason=REASON, authority="秘書長核定"
+    )
+    assert decision.authority == "秘書長核定" and decision.agency == ""
+
+
+@pytest.mark.parametrize("missing", ["agency", "agency_decided_on", "agency_ref"])
+def test_another_agencys_document_is_changed_only_with_that_agencys_decision(walk, supervisor, missing):
+    """Article 10: a 國防部 national secret held here is not declassified on this office's own authority
+    (「本處自行決定」): the decision records 國防部's decision, its day and its 文號."""
+    document = walk(DocumentState.SIGNED)
+    decision = {**BY_THE_AGENCY, "authority": "本處自行決定", missing: None if missing == "agency_decided_on" else ""}
+
+    with override("en"), refused(ValidationFailed, document) as refusal:
+        reclassify(document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason=REASON, **decision)
+
+    assert missing in refusal.value.field_errors
+    assert refusal.value.rule == "original_agency_decides"
+    document.refresh_from_db()
+    assert document.declassified_on is None
+
+
+def test_another_agencys_document_is_not_changed_on_a_third_agencys_decision(walk, supervisor):
     document = walk(DocumentState.SIGNED)
 
     with refused(ValidationFailed, document) as refusal:
         reclassify(
-            document=document, actor=supervisor, kind=DecisionKind.DECLASSIFY, reason=reason, authority=authority
+            document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON,
+            **{**BY_THE_AGENCY, "agency": "臺中市政府"}, new_level=Level.OFFICIAL_SECRET,
         )
+    assert list(refusal.value.field_errors) == ["agency"]
 
-    assert list(refusal.value.field_errors) == [field]
+    # Its superior agency may decide, said so on the record.
+    decision = reclassify(
+        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON,
+        **{**BY_THE_AGENCY, "agency": "行政院"}, agency_is_superior=True, new_level=Level.OFFICIAL_SECRET,
+    )
+    assert (decision.agency, decision.agency_ref) == ("行政院", "國密字第1150000042號")
 
 
 def test_only_a_deciding_supervisor_cleared_to_the_new_level_decides(
@@ -322,13 +377,13 @@ def test_only_a_deciding_supervisor_cleared_to_the_new_level_decides(
     for person in (other_supervisor, handler, archivist):
         with refused(NotPermitted, document):
             reclassify(
-                document=document, actor=person, kind=DecisionKind.DECLASSIFY, reason=REASON, authority=AUTHORITY
+                document=document, actor=person, kind=DecisionKind.DECLASSIFY, reason=REASON, **BY_THE_AGENCY
             )
 
     cleared_to_secret = make_person(Role.SUPERVISOR, unit=receiving_unit, username="sup_secret", clearance=Level.SECRET)
     with refused(NotPermitted, document):
         reclassify(
-            document=document, actor=cleared_to_secret, kind=DecisionKind.UPGRADE, reason=REASON, authority=AUTHORITY,
+            document=document, actor=cleared_to_secret, kind=DecisionKind.UPGRADE, reason=REASON, **BY_THE_AGENCY,
             new_level=Level.TOP_SECRET,
         )
 
@@ -347,7 +402,7 @@ def test_an_upgrade_leaves_nobody_knowing_the_document_above_their_clearance(
 
     try:
         reclassify(
-            document=document, actor=supervisor, kind=DecisionKind.UPGRADE, reason=REASON, authority=AUTHORITY,
+            document=document, actor=supervisor, kind=DecisionKind.UPGRADE, reason=REASON, **BY_THE_AGENCY,
             new_level=Level.SECRET,
         )
     except RegistryError:
@@ -407,7 +462,7 @@ def test_a_refreshed_instance_cannot_undo_a_decision_by_save(walk, supervisor):
     or setting the old level back and saving reverts the decision without a record."""
     document = Document.objects.get(pk=walk(DocumentState.SIGNED).pk)
     reclassify(
-        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, authority=AUTHORITY,
+        document=document, actor=supervisor, kind=DecisionKind.DOWNGRADE, reason=REASON, **BY_THE_AGENCY,
         new_level=Level.OFFICIAL_SECRET,
     )
     document.refresh_from_db()
@@ -431,7 +486,7 @@ def test_a_stale_instance_saved_after_a_decision_does_not_revert_it(walk, superv
         actor=supervisor,
         kind=DecisionKind.DOWNGRADE,
         reason=REASON,
-        authority=AUTHORITY,
+        **BY_THE_AGENCY,
         new_level=Level.OFFICIAL_SECRET,
     )
 

@@ -123,14 +123,15 @@ def meeting(register_meeting):
 
 @pytest.fixture
 def materials(walk):
-    """The meeting's materials: a 機密 document in handling, held by the organizer."""
-    return walk(DocumentState.IN_HANDLING, subject="年度保防工作會報會議資料")
+    """The meeting's materials: a 機密 document in handling, held by the organizer, registered in
+    twenty copies, one for each attendee."""
+    return walk(DocumentState.IN_HANDLING, subject="年度保防工作會報會議資料", copies_count=20)
 
 
 @pytest.fixture
 def minutes_document(walk):
-    """The meeting's minutes: a 機密 document in handling, held by the organizer."""
-    return walk(DocumentState.IN_HANDLING, subject="年度保防工作會報會議紀錄")
+    """The meeting's minutes: a 機密 document in handling, held by the organizer, in ten copies."""
+    return walk(DocumentState.IN_HANDLING, subject="年度保防工作會報會議紀錄", copies_count=10)
 
 
 @pytest.fixture

@@ -15,8 +15,10 @@ from registry.models import (
     MeetingState,
     NeedToKnowGrant,
 )
+from registry.selectors import outstanding_copies
+from registry.selectors.meetings import outstanding_materials
 from registry.services import meetings as svc
-from registry.services.distribution import copy_recall, copy_return, outstanding_copies
+from registry.services.distribution import copy_recall, copy_return
 from tests.meetings.helpers import head_seq, meeting_event, message, refused
 
 
@@ -34,17 +36,17 @@ def handed_out(hold, organizer, planner, planner2, lawyer):
 
 
 def _outstanding(meeting) -> list[int]:
-    return sorted(svc.outstanding_materials(meeting).values_list("number", flat=True))
+    return sorted(outstanding_materials(meeting).values_list("number", flat=True))
 
 
 def test_no_materials_nothing_outstanding(meeting):
-    assert list(svc.outstanding_materials(meeting)) == []
+    assert list(outstanding_materials(meeting)) == []
 
 
 def test_every_copy_handed_out_is_outstanding(handed_out):
     meeting, people, copies = handed_out
 
-    outstanding = list(svc.outstanding_materials(meeting))
+    outstanding = list(outstanding_materials(meeting))
 
     assert sorted(c.pk for c in outstanding) == sorted(c.pk for c in copies)
     assert {c.holder for c in outstanding} == set(people)

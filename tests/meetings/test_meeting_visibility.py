@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from registry.models import Meeting
+from registry.policies import can_know_meeting
 from registry.services import meetings as svc
 
 
 def _sees(user, meeting) -> bool:
     listed = Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
-    assert svc.can_know_meeting(user, meeting) == listed
+    assert can_know_meeting(user, meeting) == listed
     return listed
 
 

@@ -68,7 +68,8 @@ def pr_office(db):
 
 
 def registration(**overrides) -> dict:
-    """A valid incoming 機密 registration with the §14 authorization."""
+    """A valid incoming 機密 registration with the §14 authorization, in fifty copies (enough for the
+    forms' distributions and meetings)."""
     values = {
         "direction": Direction.INCOMING,
         "subject": "國土安全演習計畫",
@@ -83,6 +84,7 @@ def registration(**overrides) -> dict:
         "authorization_by": "國防部",
         "pages": 3,
         "attachments": 1,
+        "copies_count": 50,
     }
     values.update(overrides)
     return values

@@ -61,7 +61,7 @@ def test_cover_sheet_is_one_page_with_level_and_number_as_text(client, pr_office
 
 
 def test_cover_sheet_of_a_reproduction_says_so_with_its_copy_number(client, pr_office, pr_document, pr_distribute):
-    doc = pr_document(level=Level.SECRET)
+    doc = pr_document(level=Level.SECRET, copies_count=1)  # registered in one copy: a reproduction is copy 2
     pr_distribute(doc, pr_office.colleague)  # copy 1
     from registry.services import distribution as dist_svc
 
@@ -334,9 +334,11 @@ def test_dispatch_list_of_an_empty_day(client, pr_office):
 
 
 def test_dispatch_list_is_for_clerks(client, pr_office):
+    """Refused through the one gate of every page: an audited 404, like any page not for the person."""
     response = _get(client, pr_office.handler, reverse("print:dispatch_list", args=["2026-01-01"]))
-    assert response.status_code == 403
-    assert len(_events(AuditAction.ACCESS_DENIED, actor=pr_office.handler)) == 1
+    assert response.status_code == 404
+    [denied] = _events(AuditAction.ACCESS_DENIED, actor=pr_office.handler)
+    assert json.loads(denied.details) == {"purpose": "print dispatch_list"}
     assert not _events(AuditAction.PRINT)
 
 

@@ -9,7 +9,7 @@ The margin boxes are checked by position: the text drawn in the top margin of ea
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -78,7 +78,8 @@ def pr_inventory(pr_office, pr_archived):
         if declassified:
             secret = pr_archived(subject="國土安全演習計畫", retention_years=3, original_agency="內政部")
             declass_svc.reclassify(
-                document=secret, actor=pr_office.supervisor, kind="declassify", reason="演習結束", authority="內政部"
+                document=secret, actor=pr_office.supervisor, kind="declassify", reason="演習結束",
+                authority="內政部函", agency="內政部", agency_decided_on=date(2026, 3, 1), agency_ref="內授字第1150000001號",
             )
             secret.refresh_from_db()
             documents.append(secret)
@@ -200,7 +201,7 @@ def test_inventory_is_for_the_archive_supervisors_and_ethics_only(client, pr_off
     assert response.status_code == 404
     [denied] = _events(AuditAction.ACCESS_DENIED, actor=person)
     assert denied.document_id is None
-    assert json.loads(denied.details) == {"purpose": "print", "form": "destruction_inventory", "list": inventory.pk}
+    assert json.loads(denied.details) == {"purpose": "print destruction_inventory", "requested": inventory.pk}
     assert not _events(AuditAction.PRINT)
 
 
@@ -215,11 +216,16 @@ def test_an_inventory_that_does_not_exist_is_an_audited_404(client, pr_office):
 
 @pytest.fixture
 def pr_party_request(pr_office, pr_document):
-    """``pr_party_request(decision=None, **decided)``: the clerk records a request about a 機密 document
-    (to read and copy); the supervisor decides it unless ``decision`` is None."""
+    """``pr_party_request(decision=None, **decided)``: the clerk records a request about a 密 document
+    (to read and copy); the supervisor decides it unless ``decision`` is None. A release says why
+    what is shown needs no protection (§46 III)."""
 
     def make(decision=None, **decided):
-        document = pr_document(subject="都市計畫變更審議機密附件")
+        document = pr_document(
+            subject="都市計畫變更審議機密附件", level=Level.OFFICIAL_SECRET, authorization_ref="", authorization_by=""
+        )
+        if decision in (PartyDecision.APPROVED, PartyDecision.PARTIAL):
+            decided.setdefault("release_basis", "所示部分已無保密必要")
         request = party_svc.party_request_record(
             actor=pr_office.clerk,
             applicant="林大明",
@@ -322,7 +328,7 @@ def test_letter_outside_the_request_s_scope_is_an_audited_404(client, pr_office,
     response = _get(client, person, reverse("print:party_letter", args=[request.pk]))
     assert response.status_code == 404
     [denied] = _events(AuditAction.ACCESS_DENIED, actor=person)
-    assert json.loads(denied.details) == {"purpose": "print", "form": "party_letter", "request": request.pk}
+    assert json.loads(denied.details) == {"purpose": "print party_letter", "requested": request.pk}
     assert not _events(AuditAction.PRINT)
 
 

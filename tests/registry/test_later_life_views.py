@@ -34,12 +34,14 @@ from registry.models import (
     StorageLocation,
     StorageZone,
 )
+from registry.policies.destruction import destruction_obstacle
 from registry.roles import Role
 from registry.services import archive as archive_services
 from registry.services import declassification as declass_services
 from registry.services import destruction as destruction_services
 from registry.services import distribution as distribution_services
 from registry.services import party_requests as party_services
+from tests.factories import AGENCY_DECISION
 from tests.registry.support import head_seq
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +95,7 @@ def destructible(walk, handler, archivist, shelf):
     with archive_clock(timezone.now() - timedelta(days=2 * 366)):
         archive_services.archive_receive(document=document, actor=archivist, location=shelf, retention_years=1)
     document.refresh_from_db()
-    assert not destruction_services.destruction_obstacle(document)
+    assert not destruction_obstacle(document)
     return document
 
 
@@ -120,15 +122,29 @@ def approved_loan(requested_loan, supervisor):
 
 
 @pytest.fixture
-def party_request(clerk, archived):
+def party_request(clerk, walk):
+    """A party's request about an archived 密 document (a national secret is not shown to a party
+    while it is classified, 行政程序法第46條)."""
+    document = walk(
+        DocumentState.ARCHIVED, subject=SUBJECT, level=Level.OFFICIAL_SECRET, authorization_ref="", authorization_by=""
+    )
     return party_services.party_request_record(
         actor=clerk,
         applicant="王大明",
         applicant_kind="party",
         files_described="訴願案卷",
         legal_interest="訴願人主張權利所必要",
-        document=archived,
+        document=document,
     )
+
+
+# 國防部's decision, as the supervisor types it into the form (國家機密保護法第10條).
+AGENCY_FORM = {
+    "authority": "國防部115年1月1日函",
+    "agency": "國防部",
+    "agency_decided_on": "115/01/01",
+    "agency_ref": "國密字第1150000042號",
+}
 
 
 def url(name, **kwargs):
@@ -466,7 +482,7 @@ def test_supervisor_declassifies_and_the_notice_is_marked_told(client, superviso
     assert client.get(detail).context["reclassify_form"] is not None
     response = client.post(
         url("reclassify", pk=distributed.pk),
-        {"kind": "declassify", "reason": "已無保密必要", "authority": "國防部115年1月1日函"},
+        {"kind": "declassify", "reason": "已無保密必要", **AGENCY_FORM},
     )
     assert response.status_code == 302
     decision = ClassificationDecision.objects.get(document=distributed)
@@ -488,7 +504,7 @@ def test_downgrade_changes_the_level(client, supervisor, handling):
     client.force_login(supervisor)
     client.post(
         url("reclassify", pk=handling.pk),
-        {"kind": "downgrade", "new_level": str(int(Level.OFFICIAL_SECRET)), "reason": "降密", "authority": "核定函"},
+        {"kind": "downgrade", "new_level": str(int(Level.OFFICIAL_SECRET)), "reason": "降密", **AGENCY_FORM},
     )
     handling.refresh_from_db()
     assert handling.level == Level.OFFICIAL_SECRET
@@ -527,7 +543,7 @@ def test_decisions_by_others_are_refused_or_404(client, handler, outsider, handl
 
 def test_notice_refusals(client, supervisor, outsider, distributed):
     decision = declass_services.reclassify(
-        document=distributed, actor=supervisor, kind="declassify", reason="x", authority="y"
+        document=distributed, actor=supervisor, kind="declassify", reason="x", **AGENCY_DECISION
     )
     notice = decision.notices.get()
     client.force_login(supervisor)
@@ -817,7 +833,8 @@ def test_reading_on_site(client, clerk, supervisor, party_request):
     assert response.status_code == 200 and messages_of(response)  # not yet approved
     assert not OnSiteReading.objects.exists()
     party_services.party_request_decide(
-        request=party_request, actor=supervisor, decision="approved", reasons="符合規定", conditions="現場閱覽"
+        request=party_request, actor=supervisor, decision="approved", reasons="符合規定", conditions="現場閱覽",
+        release_basis="所示部分已無保密必要",
     )
     response = client.post(url("party_reading", pk=party_request.pk), data)
     assert response.status_code == 302

@@ -34,6 +34,7 @@ from registry.models import (
     PublicationState,
     VenueCheck,
 )
+from registry.selectors.meetings import outstanding_materials
 from registry.services import distribution as dist_services
 from registry.services import meetings as services
 from tests.registry.support import head_seq
@@ -63,7 +64,7 @@ def meeting(handler, supervisor):
 @pytest.fixture
 def materials(walk):
     """The materials: a 機密 document in the handler's custody."""
-    return walk(DocumentState.IN_HANDLING, subject=MATERIALS)
+    return walk(DocumentState.IN_HANDLING, subject=MATERIALS, copies_count=10)
 
 
 @pytest.fixture
@@ -233,9 +234,13 @@ def test_item_of_another_meeting_is_404_and_nothing_written(client, handler, sup
     foreign = services.attendee_propose(meeting=other, actor=handler, person=outsider, reason="列席")
     client.force_login(handler)
     before = snapshot()
+    seq = head_seq()
     response = client.post(url("meeting_attendee_decide", ready, foreign.pk), {"decision": "approve", "reason": "准"})
     assert response.status_code == 404
     assert snapshot() == before
+    # The refused access is recorded, naming what was asked for.
+    denied = AuditEvent.objects.get(seq__gt=seq)
+    assert denied.action == AuditAction.ACCESS_DENIED and json.loads(denied.details)["purpose"] == "meeting_attendee_decide"
 
 
 # --- register ------------------------------------------------------------------------------------
@@ -368,6 +373,7 @@ def test_refused_attendee_is_shown_without_a_hand_out(client, handler, held, out
 # --- each action: the happy path writes through the service -----------------------------------
 
 
+@pytest.mark.any_hour
 def test_venue_check(client, handler, meeting):
     client.force_login(handler)
     today = format_roc(timezone.localdate())
@@ -381,6 +387,7 @@ def test_venue_check(client, handler, meeting):
     assert timezone.localtime(check.checked_at).date() == timezone.localdate()
 
 
+@pytest.mark.any_hour
 def test_venue_check_empty_time_means_now(client, handler, meeting):
     client.force_login(handler)
     client.post(url("meeting_venue_check", meeting), {"no_eavesdropping": "on", "no_recording": "on"})
@@ -422,7 +429,9 @@ def test_venue_check_by_someone_who_knows_but_does_not_organize(client, second_h
     assert errors_of(response)
     assert VenueCheck.objects.filter(meeting=ready).count() == 1  # the fixture's only
     refused = AuditEvent.objects.get(seq__gt=seq, action=AuditAction.ACTION_REFUSED)
-    assert json.loads(refused.details)["meeting"] == ready.pk and json.loads(refused.details)["action"] == "meeting_venue_check"
+    recorded = json.loads(refused.details)
+    assert recorded["object"] == f"meeting:{ready.pk}" and recorded["purpose"] == "meeting_venue_check"
+    assert recorded["rule"] == "organize"
 
 
 def test_staff_and_decisions_are_not_offered_after_the_announcement(client, handler, supervisor, held, clerk, second_handler):
@@ -651,7 +660,7 @@ def test_take_back(client, handler, handed, second_handler):
     assert response.status_code == 302
     copy.refresh_from_db()
     assert copy.state == CopyState.RETURNED and copy.holder is None
-    assert not services.outstanding_materials(handed).exists()
+    assert not outstanding_materials(handed).exists()
 
 
 def test_take_back_a_copy_not_handed_out_here_is_404(client, handler, handed, walk, second_handler):

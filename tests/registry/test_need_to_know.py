@@ -433,4 +433,22 @@ def test_visible_list_uses_the_permission_tables_index_not_a_python_loop(walk, s
 def test_the_handling_trail_is_for_the_register_roles_in_scope_and_those_who_know(walk, everyone, who, may):
     document = walk(DocumentState.IN_HANDLING)
 
-    assert policies.may_read_trail(User.objects.get(pk=everyone[who].pk), document) is may
+    assert policies.can_read_trail(User.objects.get(pk=everyone[who].pk), document) is may
+
+
+def test_a_lowered_clearance_hides_the_document_whatever_grants_remain(walk, handler, make_person, handling_unit):
+    """Access is computed from the person's present clearance: a grant made when they were cleared
+    does not keep a document above their new clearance visible, in the list or on its page."""
+    document = walk(DocumentState.IN_HANDLING, level=Level.SECRET, protection_years=20)
+    reader = make_person(unit=handling_unit, username="lowered", full_name="降等者", clearance=Level.TOP_SECRET)
+    grant_create(document=document, user=reader, basis="other", reason="會辦", granted_by=handler)
+    assert policies.can_know(reader, document)
+
+    User.objects.filter(pk=reader.pk).update(clearance=Level.CONFIDENTIAL)
+    reader = User.objects.get(pk=reader.pk)
+
+    assert not policies.can_know(reader, document)
+    assert not Document.objects.visible_to(reader).filter(pk=document.pk).exists()
+    assert not policies.register_for(reader).filter(pk=document.pk, known=True).exists()
+    # The grant itself is still on record: it is the present clearance that hides the document.
+    assert document.grants.filter(user=reader, ended_at__isnull=True).exists()

@@ -118,6 +118,7 @@ def _hours_around_now() -> tuple[float, float]:
     return (max(0, minute - 60) / 60, min(1440, minute + 61) / 60)
 
 
+@pytest.mark.any_hour
 def test_a_view_outside_office_hours_is_reported(office_scope, secret, handler):
     event = view(handler, secret)
 
@@ -126,6 +127,7 @@ def test_a_view_outside_office_hours_is_reported(office_scope, secret, handler):
     assert list(found.values_list("seq", flat=True)) == [event.seq]
 
 
+@pytest.mark.any_hour
 def test_a_view_within_office_hours_on_an_office_day_is_not_reported(office_scope, secret, handler):
     view(handler, secret)
 
@@ -134,6 +136,7 @@ def test_a_view_within_office_hours_on_an_office_day_is_not_reported(office_scop
     assert not found.exists()
 
 
+@pytest.mark.any_hour
 def test_a_view_on_a_day_off_is_reported_even_within_the_hours(office_scope, secret, handler):
     event = view(handler, secret)
     today = timezone.localtime().isoweekday()
@@ -144,6 +147,7 @@ def test_a_view_on_a_day_off_is_reported_even_within_the_hours(office_scope, sec
     assert list(found.values_list("seq", flat=True)) == [event.seq]
 
 
+@pytest.mark.any_hour
 def test_prints_count_as_views_and_other_actions_do_not(office_scope, secret, handler, clerk):
     printed = audit.record(action=AuditAction.PRINT, actor=handler, document=secret, details={"form": "cover_sheet"})
     audit.record(action=AuditAction.DOCUMENT_TRAIL_VIEW, actor=clerk, document=secret, details={})
@@ -154,6 +158,7 @@ def test_prints_count_as_views_and_other_actions_do_not(office_scope, secret, ha
     assert list(found.values_list("seq", flat=True)) == [printed.seq]
 
 
+@pytest.mark.any_hour
 def test_office_hours_come_from_the_settings_by_default(settings, office_scope, secret, handler):
     view(handler, secret)
 
@@ -163,6 +168,7 @@ def test_office_hours_come_from_the_settings_by_default(settings, office_scope, 
     assert reports.off_hours_views(office_scope, *period()).count() == 1
 
 
+@pytest.mark.any_hour
 def test_a_supervisor_sees_off_hours_views_in_their_units_only(unit_scope, secret, handler, stranger, foreign_document):
     mine = view(handler, secret)
     view(stranger, foreign_document)
@@ -379,3 +385,23 @@ def test_each_report_is_a_fixed_number_of_queries_however_many_events(office_sco
         view(handler, document)
         refuse(handler, document)
     assert queries_for() == few
+
+
+def test_refusals_are_counted_by_the_rule_that_refused_them(client, office_scope, walk, handler, outsider):
+    """Every refusal is recorded in one shape, naming the rule of the rule book that refused it; the
+    report counts them by rule."""
+    from django.urls import reverse
+
+    registered = walk(DocumentState.REGISTERED)
+    client.force_login(handler)  # a handler may not open a document: the rule "open" refuses
+    client.post(
+        reverse("registry:document_open", kwargs={"pk": registered.pk}),
+        {"instruction": "請辦", "handling_unit": registered.responsible_unit_id},
+    )
+    client.force_login(outsider)
+    client.get(reverse("registry:document_detail", kwargs={"pk": registered.pk}))
+
+    rows = {(r["action"], r["rule"]): (r["total"], r["people"]) for r in reports.refusals_by_rule(office_scope, *period())}
+
+    assert rows[(AuditAction.ACTION_REFUSED, "open")] == (1, 1)
+    assert rows[(AuditAction.ACCESS_DENIED, "")] == (1, 1)

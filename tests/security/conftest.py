@@ -38,6 +38,7 @@ from registry.models import (
 )
 from registry.models.documents import GrantBasis
 from registry.roles import Role
+from tests.factories import AGENCY_DECISION
 
 # The columns of the authorization matrix: one person per role, a person with no role, and (in
 # the matrix itself) the anonymous visitor.
@@ -70,7 +71,7 @@ def _person(username: str, unit: Unit, *roles: Role, **fields) -> User:
 
 
 def registration(**overrides) -> dict:
-    """A valid incoming 機密 registration with the §14 written authorization."""
+    """A valid incoming 機密 registration with the §14 written authorization, in five copies."""
     values = {
         "direction": Direction.INCOMING,
         "subject": "機密測試公文",
@@ -83,6 +84,7 @@ def registration(**overrides) -> dict:
         "sender_ref": "國密字第1150000001號",
         "authorization_ref": "國密授字第1150000001號",
         "authorization_by": "國防部",
+        "copies_count": 5,
     }
     values.update(overrides)
     return values
@@ -224,7 +226,8 @@ def build_world() -> World:
         side.destruction_list = destruction_svc.destruction_draft(actor=people["archivist"], documents=[document])
 
     def party_requests(side: Variant, *, clerk, supervisor) -> None:
-        """Two parties' requests about the side's handling document: one approved, one pending."""
+        """Two parties' requests about the side's archived 密 document (a national secret is never
+        shown to a party while classified, 行政程序法第46條): one approved, one pending."""
         from registry.services import party_requests as party_svc
 
         def record():
@@ -234,11 +237,12 @@ def build_world() -> World:
                 applicant_kind="party",
                 files_described="訴願案卷",
                 legal_interest="主張權利所必要",
-                document=side.docs["handling"],
+                document=side.docs["archived"],
             )
 
         side.party_request = party_svc.party_request_decide(
-            request=record(), actor=supervisor, decision="approved", reasons="無第46條情形"
+            request=record(), actor=supervisor, decision="approved", reasons="無第46條情形",
+            release_basis="所示部分已無保密必要",
         )
         side.pending_party_request = record()
 
@@ -291,15 +295,16 @@ def build_world() -> World:
         request = dist_svc.distribution_request(document=later, actor=handler, recipients=[holder], reason="會辦")
         dist_svc.distribution_decide(recipient=request.recipients.get(), actor=supervisor, approve=True, reason="同意")
         decision = declass_svc.reclassify(
-            document=later, actor=supervisor, kind="downgrade", reason="情勢變更", authority="機關首長核定",
+            document=later, actor=supervisor, kind="downgrade", reason="情勢變更", **AGENCY_DECISION,
             new_level=int(Level.OFFICIAL_SECRET),
         )
         side.notice = ReclassificationNotice.objects.get(decision=decision)
         later.refresh_from_db()
         side.docs["later"] = later
 
-    def meetings(side: Variant, *, organizer, attendees, pending, materials) -> None:
-        """A planned and a held meeting of ``organizer`` (also the chair), ``attendees`` admitted."""
+    def meetings(side: Variant, *, organizer, attendees, pending, materials, minutes) -> None:
+        """A planned and a held meeting of ``organizer`` (also the chair), ``attendees`` admitted;
+        ``minutes`` named as the held meeting's minutes."""
         from registry.services import meetings as meeting_svc
 
         def meeting(name):
@@ -325,7 +330,7 @@ def build_world() -> World:
         held = meeting_svc.meeting_announce(meeting=held, actor=organizer)
         side.meeting_copy = meeting_svc.materials_hand_out(meeting=held, actor=organizer, attendee=rows[0])
         side.unserved_attendee = rows[1]
-        meeting_svc.materials_set(meeting=held, actor=organizer, document=materials, minutes=True)
+        meeting_svc.materials_set(meeting=held, actor=organizer, document=minutes, minutes=True)
         side.pending_publication = meeting_svc.publication_request(meeting=held, actor=organizer, text="會議結論摘要")
         approved = meeting_svc.publication_request(meeting=held, actor=organizer, text="會議結論全文")
         side.approved_publication = meeting_svc.publication_decide(
@@ -394,6 +399,8 @@ def build_world() -> World:
         attendees=matrix_attendees,
         pending=helpers["reader"],
         materials=known.docs["handling"],
+        minutes=walk("handling", clerk=people["clerk"], supervisor=people["supervisor"], handler=people["handler"],
+                     subject="甲案會議紀錄", instruction="請機要科辦理甲案"),
     )
     # Everyone else of the matrix is given need-to-know of every known document.
     for document in known.docs.values():
@@ -466,16 +473,20 @@ def build_world() -> World:
         instruction=UNKNOWN_INSTRUCTION,
     )
     # The unknown side's meetings are another unit's: no supervisor of the matrix's units knows them.
-    grant_create(
-        document=unknown.docs["handling"], user=helpers["far_supervisor"], basis=GrantBasis.OTHER,
-        reason="會議資料", granted_by=helpers["supervisor2"],
-    )
+    unknown_minutes = walk("handling", clerk=helpers["clerk2"], supervisor=helpers["supervisor2"],
+                           handler=helpers["handler2"], subject="乙案會議紀錄", instruction=UNKNOWN_INSTRUCTION)
+    for document in (unknown.docs["handling"], unknown_minutes):
+        grant_create(
+            document=document, user=helpers["far_supervisor"], basis=GrantBasis.OTHER,
+            reason="會議資料", granted_by=helpers["supervisor2"],
+        )
     meetings(
         unknown,
         organizer=helpers["far_supervisor"],
         attendees=[helpers["colleague"], helpers["colleague2"]],
         pending=helpers["reader"],
         materials=unknown.docs["handling"],
+        minutes=unknown_minutes,
     )
 
     world = World(people=people, helpers=helpers, units=units, known=known, unknown=unknown, location=location)

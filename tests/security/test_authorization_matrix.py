@@ -394,7 +394,8 @@ EXPECTED: dict[str, Entry] = {
     "print:envelope_inner": Entry(get=PRINT, post=PRINT_POST, kwargs=_dispatch),
     "print:envelope_outer": Entry(get=PRINT, post=PRINT_POST, kwargs=_dispatch),
     "print:dispatch_list": Entry(
-        get= "200         403         403         403         403         403         403         login",
+        # Through the one gate of every page: an audited 404 for anyone but a clerk.
+        get= "200         404         404         404         404         404         404         login",
         post=PRINT_POST,
         kwargs=lambda w, k: {"day": timezone.localdate().isoformat()},
     ),
@@ -594,7 +595,11 @@ EXPECTED: dict[str, Entry] = {
         get=GET_405,
         post="refused     done        refused/404 refused     refused     refused/404 refused/404 login",
         kwargs=_doc("later"),
-        data=lambda w, k: {"kind": "declassify", "reason": "已公布", "authority": "機關首長核定"},
+        # The document is 國防部's: a decision records 國防部's own (國家機密保護法第10條).
+        data=lambda w, k: {
+            "kind": "declassify", "reason": "已公布", "authority": "國防部函", "agency": "國防部",
+            "agency_decided_on": "115/03/01", "agency_ref": "國密字第1150000042號",
+        },
     ),
     "registry:notice_told": Entry(
         get=GET_405,
@@ -651,7 +656,9 @@ EXPECTED: dict[str, Entry] = {
         get= "404         405         404         404         404         404         404         login",
         post="404         done        404         404         404         404         404         login",
         kwargs=_row("pending_party_request"),
-        data=lambda w, k: {"decision": "approved", "reasons": "無第46條情形"},
+        data=lambda w, k: {
+            "decision": "approved", "reasons": "無第46條情形", "release_basis": "所示部分已無保密必要",
+        },
     ),
     "registry:party_reading": Entry(
         get= "405         405         404         404         404         404         404         login",

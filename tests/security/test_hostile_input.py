@@ -358,8 +358,9 @@ FORMS = [
         "registry:meeting_venue_check",
         "supervisor",
         {
+            # Today at midnight: a moment past at any hour (a check in the future is refused).
             "checked_on": date_field(0),
-            "checked_time": Field("time", lambda w: "09:00"),
+            "checked_time": Field("time", lambda w: "00:00"),
             "no_eavesdropping": Field("bool", lambda w: "on"),
             "no_recording": Field("bool", lambda w: "on"),
             "note": text(""),
@@ -411,7 +412,11 @@ FORMS = [
             "new_level": choice("", *LEVELS),
             "new_protection_years": Field("int", lambda w: ""),
             "reason": text("已公布"),
-            "authority": text("機關首長核定"),
+            "authority": text("國防部函"),
+            # The document is 國防部's: its change is recorded with 國防部's decision (§10).
+            "agency": text("國防部"),
+            "agency_decided_on": date_field(-1),
+            "agency_ref": text("國密字第1150000042號"),
         },
         doc("later"),
     ),
@@ -458,6 +463,7 @@ FORMS = [
             "reasons": text("無第46條情形"),
             "conditions": text(""),
             "released_part": text(""),
+            "release_basis": text("所示部分已無保密必要"),
         },
         lambda w: {"pk": w.known.pending_party_request.pk},
         takes_next=False,

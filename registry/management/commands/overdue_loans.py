@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from classification import format_roc
-from registry.services.archive import overdue_loans
+from registry.selectors.archive import overdue_loans
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from classification import format_roc
-from registry.services.declassification import reviews_due
+from registry.selectors.declassification import reviews_due
 
 
 class Command(BaseCommand):

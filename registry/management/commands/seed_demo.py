@@ -236,13 +236,17 @@ class Command(BaseCommand):
             )
             archive_services.loan_lend(loan=loan, actor=people["archivist"])
         if state == "destroyed" and level.rule.is_national_secret:
-            # A national secret is destroyed only once declassified (§15).
+            # A national secret is destroyed only once declassified (§15), and only 國防部, which
+            # classified it, decides that (§10): the demo records its letter.
             declass_services.reclassify(
                 document=document,
                 actor=people["supervisor"],
                 kind=DecisionKind.DECLASSIFY,
                 reason="保密期限內已無保密必要",
-                authority="國家機密保護法第10條",
+                authority="國防部函",
+                agency="國防部",
+                agency_decided_on=timezone.localdate() - timedelta(days=7),
+                agency_ref=f"國密字第{1150000300 + index}號",
             )
         document.refresh_from_db()
         return document

@@ -1,0 +1,71 @@
+"""What each rule of the rule book is called on the ethics office's pages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+RULE_LABELS = {
+    "announce": _("announce a meeting's level"),
+    "approve_destruction": _("approve a destruction inventory"),
+    "begin_handling": _("begin handling"),
+    "cancel": _("cancel a registration"),
+    "close_meeting": _("close a meeting"),
+    "copies_within_registered_count": _("copies within the registered number"),
+    "decide_attendee": _("vet a meeting attendee"),
+    "decide_distribution": _("decide a distribution"),
+    "decide_for_document": _("decide for the document's unit"),
+    "decide_loan": _("decide a loan"),
+    "decide_party_request": _("decide a party's request"),
+    "decide_publication": _("decide a publication"),
+    "decide_reproduction": _("decide copying or publication"),
+    "dispatch": _("dispatch"),
+    "distribute_minutes": _("distribute minutes"),
+    "draft_destruction": _("draft a destruction inventory"),
+    "file": _("file in the archive"),
+    "hand_out": _("hand out meeting materials"),
+    "hand_over": _("hand over to the archive"),
+    "item_of_object": _("a row of another document or meeting"),
+    "know": _("need-to-know"),
+    "know_meeting": _("knowing a meeting"),
+    "lend": _("lend"),
+    "manage_copies": _("manage copies"),
+    "mark_notice_told": _("record a change notice"),
+    "minutes_to_attending_units": _("minutes only to attending units"),
+    "name_minutes": _("name the minutes"),
+    "open": _("open and instruct"),
+    "organize": _("organize a meeting"),
+    "original_agency_decides": _("only the original agency decides"),
+    "pass_copy": _("pass a copy on"),
+    "prepare_meeting": _("prepare a meeting"),
+    "propose_attendee": _("propose an attendee"),
+    "publish": _("publish about a meeting"),
+    "read_register_entry": _("read a register entry"),
+    "read_trail": _("read a handling trail"),
+    "recall_copies": _("recall copies"),
+    "recall_materials": _("recall meeting materials"),
+    "reclassify": _("declassify or change a level"),
+    "record_declass_event": _("record a declassifying event"),
+    "record_destruction": _("record a destruction"),
+    "record_party_request": _("record a party's request"),
+    "record_reading": _("record a reading on site"),
+    "record_receipt": _("record a receipt"),
+    "record_review": _("record a review"),
+    "register": _("register a document"),
+    "register_meeting": _("register a meeting"),
+    "request_distribution": _("ask for distribution"),
+    "request_loan": _("ask to borrow"),
+    "request_publication": _("propose a publication"),
+    "request_reproduction": _("ask to copy or publish"),
+    "return_copy": _("take a copy back"),
+    "review_document": _("review a document"),
+    "revoke_grant": _("revoke need-to-know"),
+    "route": _("route"),
+    "sign_for": _("sign for"),
+    "sign_for_copy": _("sign for a copy"),
+    "take_back": _("take a loan back"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """The rule's name for people, or the code itself for a rule without one."""
+    return str(RULE_LABELS.get(rule, rule)) if rule else ""

@@ -1,0 +1,266 @@
+"""Reads of documents: the register, a document's rows for its page, and the people a form offers.
+
+Every list of documents starts from ``policies.register_for`` (or ``Document.objects.visible_to``),
+so its ``known`` annotation decides masking.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, LPad
+from django.utils import timezone
+
+from registry import policies
+from registry.models import (
+    AuditAction,
+    AuditEvent,
+    ClassificationDecision,
+    DestructionItem,
+    Dispatch,
+    DistributionRecipient,
+    Document,
+    DocumentCopy,
+    HandlingStep,
+    Loan,
+    NeedToKnowGrant,
+    ReclassificationNotice,
+    ReproductionRequest,
+    ReviewRecord,
+    Unit,
+    User,
+)
+from registry.models.documents import SERIES_BY_DIRECTION
+from registry.policies import UnitScope
+from registry.roles import Role
+
+# What a register row shows besides the document itself: one JOIN each, never a query per row.
+REGISTER_RELATED = ("responsible_unit", "handling_unit", "routed_to", "custodian", "registered_by")
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_SERIES = "".join(SERIES_BY_DIRECTION.values())
+_WHOLE_NUMBER = re.compile(rf"([0-9]{{1,3}})([{_SERIES}])([0-9]{{1,6}})")
+
+
+def register_rows(queryset: QuerySet) -> QuerySet:
+    """A register queryset ready for a table: related rows joined, newest first."""
+    return queryset.select_related(*REGISTER_RELATED).order_by("-registered_at", "-pk")
+
+
+def filter_by_number(queryset: QuerySet, text: str, *, prefix: str = "") -> QuerySet:
+    """Documents whose registration number is ``text`` (115收000012, 115收12) or contains it."""
+    text = "".join(text.translate(_FULL_WIDTH_DIGITS).split())
+    if not text:
+        return queryset
+    if match := _WHOLE_NUMBER.fullmatch(text):
+        return queryset.filter(
+            **{
+                f"{prefix}reg_year": int(match[1]),
+                f"{prefix}reg_series": match[2],
+                f"{prefix}reg_serial": int(match[3]),
+            }
+        )
+    number = Concat(
+        Cast(f"{prefix}reg_year", CharField()),
+        f"{prefix}reg_series",
+        LPad(Cast(f"{prefix}reg_serial", CharField()), 6, Value("0")),
+        output_field=CharField(),
+    )
+    return queryset.alias(number_text=number).filter(number_text__contains=text)
+
+
+def register_list(
+    user: User,
+    *,
+    number: str = "",
+    level: int | None = None,
+    state: str = "",
+    unit: Unit | None = None,
+    registered_from: date | None = None,
+    registered_to: date | None = None,
+) -> QuerySet:
+    """The register (登記簿) a person may read, filtered; one query for a page of it."""
+    queryset = policies.register_for(user)
+    if level:
+        queryset = queryset.filter(level=level)
+    if state:
+        queryset = queryset.filter(state=state)
+    if unit is not None:
+        queryset = queryset.filter(Q(responsible_unit=unit) | Q(handling_unit=unit))
+    if registered_from:
+        queryset = queryset.filter(registered_at__date__gte=registered_from)
+    if registered_to:
+        queryset = queryset.filter(registered_at__date__lte=registered_to)
+    queryset = filter_by_number(queryset, number or "")
+    return register_rows(queryset)
+
+
+# --- one document's rows, for its page ----------------------------------------------------------
+
+
+def document_steps(document: Document) -> QuerySet:
+    """A document's handling steps in order, with the people and units they name."""
+    return HandlingStep.objects.filter(document=document).select_related("actor", "to_unit", "to_user")
+
+
+def document_copies(document: Document) -> list[DocumentCopy]:
+    """Every numbered copy of a document, with its holder, by number then issue."""
+    return list(
+        DocumentCopy.objects.filter(document=document).select_related("holder", "document").order_by("number", "issued_at", "pk")
+    )
+
+
+def outstanding_copies(document: Document) -> QuerySet:
+    """Copies recalled and not yet back."""
+    return DocumentCopy.objects.filter(document=document, state="held", recalled_at__isnull=False).select_related("holder")
+
+
+def distribution_recipients(document: Document) -> list[DistributionRecipient]:
+    return list(
+        DistributionRecipient.objects.filter(request__document=document)
+        .select_related("user", "request__requested_by", "request__document", "decided_by", "copy")
+        .order_by("request__requested_at", "pk")
+    )
+
+
+def reproduction_requests(document: Document) -> list[ReproductionRequest]:
+    return list(
+        ReproductionRequest.objects.filter(document=document)
+        .select_related("requested_by", "decided_by", "copy", "document")
+        .order_by("requested_at", "pk")
+    )
+
+
+def live_grants(document: Document, *, now=None) -> list[NeedToKnowGrant]:
+    """The need-to-know grants of a document that are live now."""
+    now = now or timezone.now()
+    return list(
+        NeedToKnowGrant.objects.filter(document=document, ended_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("user", "granted_by", "document")
+        .order_by("granted_at", "pk")
+    )
+
+
+def document_dispatches(document: Document) -> list[Dispatch]:
+    return list(
+        Dispatch.objects.filter(document=document).select_related("dispatched_by", "copy", "document").order_by("-dispatched_at")
+    )
+
+
+def document_loans(document: Document) -> list[Loan]:
+    return list(
+        Loan.objects.filter(document=document)
+        .select_related("borrower", "decided_by", "lent_by", "received_by", "document")
+        .order_by("requested_at", "pk")
+    )
+
+
+# The audit actions of a document's later life, shown on its pages as a second trail. The handling
+# steps before it are HandlingStep rows; these steps are only in the audit chain.
+LATER_LIFE_ACTIONS = (
+    AuditAction.ARCHIVE_HANDOVER,
+    AuditAction.ARCHIVE_RECEIVE,
+    AuditAction.LOAN_REQUEST,
+    AuditAction.LOAN_APPROVE,
+    AuditAction.LOAN_REFUSE,
+    AuditAction.LOAN_LEND,
+    AuditAction.LOAN_RETURN,
+    AuditAction.DECLASS_EVENT,
+    AuditAction.REVIEW_RECORD,
+    AuditAction.RECLASSIFY,
+    AuditAction.NOTICE_TOLD,
+    AuditAction.DOCUMENT_DESTROY,
+    AuditAction.PARTY_REQUEST,
+    AuditAction.PARTY_DECIDE,
+    AuditAction.PARTY_READING,
+)
+
+
+def later_life_trail(document: Document) -> QuerySet:
+    """The later-life events of a document, oldest first: what, when, who; never the details."""
+    return (
+        AuditEvent.objects.filter(document=document, action__in=LATER_LIFE_ACTIONS)
+        .select_related("actor")
+        .only("seq", "at", "action", "actor__username", "actor__full_name", "document_id")
+        .order_by("seq")
+    )
+
+
+def classification_decisions(document: Document) -> list[ClassificationDecision]:
+    return list(
+        ClassificationDecision.objects.filter(document=document).select_related("decided_by").order_by("decided_at", "pk")
+    )
+
+
+def change_notices(document: Document) -> list[ReclassificationNotice]:
+    return list(
+        ReclassificationNotice.objects.filter(decision__document=document)
+        .select_related("recipient", "told_by", "copy", "decision__document")
+        .order_by("pk")
+    )
+
+
+def document_reviews(document: Document) -> list[ReviewRecord]:
+    return list(ReviewRecord.objects.filter(document=document).select_related("reviewed_by"))
+
+
+def document_inventories(document: Document) -> list:
+    """The destruction inventories that hold the document, oldest first."""
+    items = (
+        DestructionItem.objects.filter(document=document)
+        .select_related(
+            "destruction_list__drafted_by",
+            "destruction_list__approved_by",
+            "destruction_list__destroyed_by",
+            "destruction_list__witness",
+        )
+        .order_by("destruction_list__drafted_at", "pk")
+    )
+    return [item.destruction_list for item in items]
+
+
+# --- the people a form offers ---------------------------------------------------------------------
+
+
+def handling_units() -> QuerySet:
+    """Units of the office a supervisor may instruct to handle a document."""
+    return Unit.objects.filter(is_superior_agency=False).order_by("code")
+
+
+def active_people() -> QuerySet:
+    """Every active person, by unit and name."""
+    return User.objects.filter(is_active=True).select_related("unit").order_by("unit__code", "full_name", "username")
+
+
+def people_with_roles(*roles: Role) -> QuerySet:
+    """Active people holding one of ``roles``."""
+    return active_people().filter(groups__name__in=[str(r) for r in roles]).distinct()
+
+
+def handlers_for(document: Document) -> QuerySet:
+    """Active designated handlers (密件承辦人) in the instructed unit and the units below it."""
+    if document.handling_unit_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.HANDLER.value,
+            unit_id__in=sorted(UnitScope.below(document.handling_unit_id).ids),
+        )
+        .select_related("unit")
+        .distinct()
+        .order_by("unit__code", "full_name", "username")
+    )
+
+
+def people_who_know(document: Document) -> QuerySet:
+    """Active people who may know the document now: its custodian and every live grant."""
+    live = NeedToKnowGrant.objects.filter(document=document, ended_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+    return active_people().filter(clearance__gte=document.level).filter(
+        Q(pk=document.custodian_id) | Q(pk__in=live.values("user_id"))
+    )
