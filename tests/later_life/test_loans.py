@@ -30,13 +30,8 @@ from registry.services.archive import (
     loans_for,
     overdue_loans,
 )
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 REASON = "辦理訴願答辯須參閱原件"
 

@@ -17,7 +17,8 @@ from registry.models import (
 )
 from registry.services import meetings as svc
 from registry.services.distribution import copy_recall, copy_return, outstanding_copies
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 def _visible(user, document) -> bool:
