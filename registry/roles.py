@@ -30,6 +30,3 @@ ROLE_DESCRIPTIONS = {
     Role.ETHICS: _("Reviews audit trails and witnesses destruction"),
     Role.ADMIN: _("Manages units, people, roles and clearances"),
 }
-
-# Roles that keep the register (登記簿): they see handling metadata with the subject masked.
-REGISTER_ROLES = (Role.CLERK, Role.ARCHIVIST, Role.ETHICS)

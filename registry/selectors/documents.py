@@ -235,6 +235,11 @@ def active_people() -> QuerySet:
     return User.objects.filter(is_active=True).select_related("unit").order_by("unit__code", "full_name", "username")
 
 
+def cleared_people(level: int) -> QuerySet:
+    """Active people cleared to ``level``."""
+    return active_people().filter(clearance__gte=int(level))
+
+
 def people_with_roles(*roles: Role) -> QuerySet:
     """Active people holding one of ``roles``."""
     return active_people().filter(groups__name__in=[str(r) for r in roles]).distinct()

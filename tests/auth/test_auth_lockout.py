@@ -14,19 +14,11 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from registry.models import AuditAction, AuditEvent
+from registry.models import AuditAction
 from tests.auth.conftest import PASSWORD, log_in
+from tests.support import events_since, head_seq
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def events(action, since=0):
-    return list(AuditEvent.objects.filter(action=action, seq__gt=since).order_by("seq"))
-
-
-def head() -> int:
-    event = AuditEvent.objects.order_by("-seq").first()
-    return event.seq if event else 0
 
 
 def test_lockout_is_on_in_the_test_settings_with_the_configured_limit():
@@ -39,11 +31,11 @@ def test_lockout_is_on_in_the_test_settings_with_the_configured_limit():
 
 def test_lockout_after_the_configured_number_of_failures(en_client, clerk):
     limit = settings.AXES_FAILURE_LIMIT
-    start = head()
+    start = head_seq()
     for attempt in range(1, limit):
         response = log_in(en_client, "clerk", "wrong-password")
         assert response.status_code == 200, attempt  # the form again, with its error
-        assert not events(AuditAction.AUTH_LOCKOUT, start)
+        assert not events_since(start, AuditAction.AUTH_LOCKOUT)
 
     response = log_in(en_client, "clerk", "wrong-password")  # the limit-th failure
     assert response.status_code == 429
@@ -59,7 +51,7 @@ def test_lockout_after_the_configured_number_of_failures(en_client, clerk):
     assert "_auth_user_id" not in en_client.session
     assert en_client.get("/").status_code == 302
 
-    (lockout,) = events(AuditAction.AUTH_LOCKOUT, start)
+    (lockout,) = events_since(start, AuditAction.AUTH_LOCKOUT)
     details = json.loads(lockout.details)
     assert lockout.actor_id is None
     assert details["username"] == "clerk"
@@ -67,11 +59,11 @@ def test_lockout_after_the_configured_number_of_failures(en_client, clerk):
     assert details["limit"] == limit
     assert details["minutes"] == 30
     assert details["ip"] == "127.0.0.1"
-    failed = events(AuditAction.AUTH_LOGIN_FAILED, start)
+    failed = events_since(start, AuditAction.AUTH_LOGIN_FAILED)
     assert len(failed) == limit + 1
     assert "locked_out" not in json.loads(failed[0].details)
     assert json.loads(failed[-1].details)["locked_out"] is True
-    assert not events(AuditAction.AUTH_LOGIN, start)
+    assert not events_since(start, AuditAction.AUTH_LOGIN)
 
 
 def test_fewer_failures_than_the_limit_then_the_right_password_logs_in_and_starts_again(client, clerk):

@@ -1,4 +1,4 @@
-"""Assertions on the audit chain and on "nothing was written", for the distribution tests."""
+"""What the distribution tests share: the arguments of a registration that meets every rule."""
 
 from __future__ import annotations
 
@@ -7,34 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from classification import Level
-from registry.models import AuditEvent, Direction
-
-
-def head_seq() -> int:
-    """The newest audit event's sequence number (0 on an empty chain)."""
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def actions_since(seq: int) -> list[str]:
-    """The actions appended after ``seq``, oldest first."""
-    return list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq").values_list("action", flat=True))
-
-
-def the_event(action, *, since: int, actor, document) -> AuditEvent:
-    """Exactly one ``action`` event after ``since``, by ``actor`` (None: the system), on ``document``."""
-    events = list(AuditEvent.objects.filter(seq__gt=since, action=action))
-    assert len(events) == 1, f"expected one {action} event, found {[e.action for e in events]}"
-    event = events[0]
-    assert event.actor_id == (actor.pk if actor is not None else None), "wrong actor"
-    assert event.document_id == document.pk, "wrong document"
-    return event
-
-
-def counts(*models) -> dict[str, int]:
-    """Row counts of ``models`` (and of the audit table), to compare before and after a refusal."""
-    found = {model.__name__: model.objects.count() for model in models}
-    found["AuditEvent"] = AuditEvent.objects.count()
-    return found
+from registry.models import Direction
 
 
 def registration(level: int, **overrides) -> dict:

@@ -9,6 +9,7 @@ import pytest
 from registry.errors import InvalidTransition, NotPermitted
 from registry.models import (
     AuditAction,
+    AuditEvent,
     CopyCustody,
     CopyMovement,
     CopyState,
@@ -25,7 +26,7 @@ from registry.services.distribution import (
     distribution_decide,
     distribution_request,
 )
-from tests.distribution.helpers import actions_since, counts, head_seq, the_event
+from tests.support import Snapshot, actions_since, head_seq, the_event
 
 
 def _visible(user, document) -> bool:
@@ -68,7 +69,7 @@ def test_holder_signs_for_their_copy(document, colleague_a, distribute):
 
 def test_only_the_holder_may_sign_for_a_copy(document, handler, supervisor, colleague_a, colleague_b, distribute):
     (copy,) = distribute(colleague_a)
-    before = counts(CopyCustody)
+    before = Snapshot.take(CopyCustody, AuditEvent)
 
     for someone in (colleague_b, handler, supervisor):
         with pytest.raises(NotPermitted):
@@ -76,18 +77,18 @@ def test_only_the_holder_may_sign_for_a_copy(document, handler, supervisor, coll
 
     copy.refresh_from_db()
     assert copy.signed_at is None
-    assert counts(CopyCustody) == before
+    assert Snapshot.take(CopyCustody, AuditEvent) == before
 
 
 def test_a_copy_is_signed_for_once(colleague_a, distribute):
     (copy,) = distribute(colleague_a)
     copy_sign_for(copy=copy, actor=colleague_a)
-    before = counts(CopyCustody)
+    before = Snapshot.take(CopyCustody, AuditEvent)
 
     with pytest.raises(InvalidTransition):
         copy_sign_for(copy=copy, actor=colleague_a)
 
-    assert counts(CopyCustody) == before
+    assert Snapshot.take(CopyCustody, AuditEvent) == before
 
 
 def test_holder_passes_a_copy_to_someone_who_may_know_and_they_sign_again(document, colleague_a, colleague_b, distribute):
@@ -117,7 +118,7 @@ def test_holder_passes_a_copy_to_someone_who_may_know_and_they_sign_again(docume
 def test_a_copy_is_not_passed_to_someone_without_need_to_know(document, colleague_a, colleague_b, distribute):
     (copy,) = distribute(colleague_a)
     assert not _visible(colleague_b, document)
-    before = counts(CopyCustody, NeedToKnowGrant)
+    before = Snapshot.take(CopyCustody, NeedToKnowGrant, AuditEvent)
 
     with pytest.raises(NotPermitted) as refusal:
         copy_pass(copy=copy, actor=colleague_a, to_user=colleague_b)
@@ -125,13 +126,13 @@ def test_a_copy_is_not_passed_to_someone_without_need_to_know(document, colleagu
     assert "未經核准知悉" in str(refusal.value.message)
     copy.refresh_from_db()
     assert copy.holder == colleague_a
-    assert counts(CopyCustody, NeedToKnowGrant) == before
+    assert Snapshot.take(CopyCustody, NeedToKnowGrant, AuditEvent) == before
     assert not _visible(colleague_b, document)
 
 
 def test_only_the_holder_may_pass_a_copy_on(handler, colleague_a, colleague_b, distribute):
     copy_a, _copy_b = distribute(colleague_a, colleague_b)
-    before = counts(CopyCustody)
+    before = Snapshot.take(CopyCustody, AuditEvent)
 
     # The custodian of the document is not the holder of this copy.
     with pytest.raises(NotPermitted):
@@ -139,7 +140,7 @@ def test_only_the_holder_may_pass_a_copy_on(handler, colleague_a, colleague_b, d
 
     copy_a.refresh_from_db()
     assert copy_a.holder == colleague_a
-    assert counts(CopyCustody) == before
+    assert Snapshot.take(CopyCustody, AuditEvent) == before
 
 
 def test_recall_makes_every_held_copy_outstanding_until_each_is_returned(
@@ -225,7 +226,7 @@ def test_recall_and_return_need_the_custodian_or_the_units_supervisor_or_clerk(
     document, colleague_a, colleague_b, other_supervisor, distribute
 ):
     (copy,) = distribute(colleague_a)
-    before = counts(CopyCustody, NeedToKnowGrant)
+    before = Snapshot.take(CopyCustody, NeedToKnowGrant, AuditEvent)
 
     for someone in (colleague_a, colleague_b, other_supervisor):
         with pytest.raises(NotPermitted):
@@ -235,7 +236,7 @@ def test_recall_and_return_need_the_custodian_or_the_units_supervisor_or_clerk(
 
     copy.refresh_from_db()
     assert copy.state == CopyState.HELD and copy.recalled_at is None
-    assert counts(CopyCustody, NeedToKnowGrant) == before
+    assert Snapshot.take(CopyCustody, NeedToKnowGrant, AuditEvent) == before
     assert list(outstanding_copies(document)) == []
 
 

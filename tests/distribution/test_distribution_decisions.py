@@ -10,6 +10,7 @@ from classification import Level
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
+    AuditEvent,
     CopyCustody,
     CopyMovement,
     CopyState,
@@ -26,13 +27,8 @@ from registry.policies import can_know
 from registry.roles import Role
 from registry.services.distribution import distribution_decide, distribution_request
 from registry.services.documents import document_register
-from tests.distribution.helpers import (
-    actions_since,
-    counts,
-    head_seq,
-    registration,
-    the_event,
-)
+from tests.distribution.helpers import registration
+from tests.support import Snapshot, actions_since, head_seq, the_event
 
 REASON = "兩人須參與本案會簽"
 
@@ -107,7 +103,7 @@ def test_recipient_cleared_below_the_level_is_refused_at_request_and_nothing_is_
     document, handler, colleague_a, low_cleared
 ):
     assert document.level == Level.CONFIDENTIAL
-    before = counts(DistributionRequest, DistributionRecipient)
+    before = Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent)
 
     with pytest.raises(ValidationFailed) as refusal:
         distribution_request(document=document, actor=handler, recipients=[colleague_a, low_cleared], reason=REASON)
@@ -116,47 +112,47 @@ def test_recipient_cleared_below_the_level_is_refused_at_request_and_nothing_is_
     assert "核定知悉等級" in message and "密" in message and "機密" in message
     assert low_cleared.display_name in message
     assert refusal.value.field_errors["recipients"] == [refusal.value.message]
-    assert counts(DistributionRequest, DistributionRecipient) == before
+    assert Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent) == before
 
 
 def test_request_without_a_reason_is_refused_and_writes_nothing(document, handler, colleague_a):
-    before = counts(DistributionRequest, DistributionRecipient)
+    before = Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent)
 
     with pytest.raises(ValidationFailed) as refusal:
         distribution_request(document=document, actor=handler, recipients=[colleague_a], reason="  ")
 
     assert "reason" in refusal.value.field_errors
-    assert counts(DistributionRequest, DistributionRecipient) == before
+    assert Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent) == before
 
 
 def test_clerk_may_not_ask_for_distribution(document, clerk, colleague_a):
-    before = counts(DistributionRequest, DistributionRecipient)
+    before = Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent)
 
     with pytest.raises(NotPermitted):
         distribution_request(document=document, actor=clerk, recipients=[colleague_a], reason=REASON)
 
-    assert counts(DistributionRequest, DistributionRecipient) == before
+    assert Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent) == before
 
 
 def test_handler_who_does_not_know_the_document_may_not_ask(document, unaware_handler, colleague_a):
-    before = counts(DistributionRequest, DistributionRecipient)
+    before = Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent)
 
     with pytest.raises(NotPermitted) as refusal:
         distribution_request(document=document, actor=unaware_handler, recipients=[colleague_a], reason=REASON)
 
     assert "限知悉此文書之承辦人" in str(refusal.value.message)
-    assert counts(DistributionRequest, DistributionRecipient) == before
+    assert Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent) == before
 
 
 def test_supervisor_of_another_unit_may_not_decide(document, handler, other_supervisor, colleague_a):
     request = distribution_request(document=document, actor=handler, recipients=[colleague_a], reason=REASON)
-    before = counts(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission)
+    before = Snapshot.take(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission, AuditEvent)
 
     with pytest.raises(NotPermitted):
         distribution_decide(recipient=_recipient(request, colleague_a), actor=other_supervisor, approve=True, reason="准")
 
     assert _recipient(request, colleague_a).decision == Decision.PENDING
-    assert counts(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission) == before
+    assert Snapshot.take(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission, AuditEvent) == before
     assert not can_know(colleague_a, document)
 
 
@@ -173,7 +169,7 @@ def test_handler_may_not_decide_their_own_request(document, handler, colleague_a
 def test_a_recipient_is_decided_only_once(document, handler, supervisor, colleague_a, first, second):
     request = distribution_request(document=document, actor=handler, recipients=[colleague_a], reason=REASON)
     distribution_decide(recipient=_recipient(request, colleague_a), actor=supervisor, approve=first, reason="第一次")
-    before = counts(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission)
+    before = Snapshot.take(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission, AuditEvent)
 
     with pytest.raises(InvalidTransition):
         distribution_decide(recipient=_recipient(request, colleague_a), actor=supervisor, approve=second, reason="第二次")
@@ -181,7 +177,7 @@ def test_a_recipient_is_decided_only_once(document, handler, supervisor, colleag
     recipient = _recipient(request, colleague_a)
     assert recipient.decision == (Decision.APPROVED if first else Decision.REFUSED)
     assert recipient.decision_reason == "第一次"
-    assert counts(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission) == before
+    assert Snapshot.take(NeedToKnowGrant, DocumentCopy, DocumentUserObjectPermission, AuditEvent) == before
 
 
 def test_decision_without_a_reason_is_refused(document, handler, supervisor, colleague_a):
@@ -199,12 +195,12 @@ def test_document_not_yet_signed_for_cannot_be_distributed(person, office, colle
     clerk_handler = person("d_clerk_handler", Role.CLERK, Role.HANDLER, unit=office["receiving"])
     registered = document_register(actor=clerk_handler, **registration(Level.CONFIDENTIAL))
     assert can_know(clerk_handler, registered)
-    before = counts(DistributionRequest, DistributionRecipient)
+    before = Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent)
 
     with pytest.raises(InvalidTransition):
         distribution_request(document=registered, actor=clerk_handler, recipients=[colleague_a], reason=REASON)
 
-    assert counts(DistributionRequest, DistributionRecipient) == before
+    assert Snapshot.take(DistributionRequest, DistributionRecipient, AuditEvent) == before
 
 
 def test_supervisor_of_the_handling_unit_may_decide(document, handler, person, office, colleague_a):

@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from classification import Level
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
-from registry.models import AuditAction, Dispatch, DispatchState
+from registry.models import AuditAction, AuditEvent, Dispatch, DispatchState
 from registry.roles import Role
 from registry.selectors.dispatch import overdue_receipts
 from registry.services.dispatch import (
     dispatch_receipt,
     dispatch_record,
 )
-from tests.distribution.helpers import actions_since, counts, head_seq, the_event
+from tests.support import Snapshot, actions_since, head_seq, the_event
 
 # The office guideline, point 4, as the zh-Hant catalogue of classification/transit.py renders it.
 TOP_SECRET_BY_MAIL = "絕對機密文書對外傳遞，應由承辦人或指定人員親送，不得以雙掛號郵寄（辦公室機密維護要點第4點）。"
@@ -38,10 +38,10 @@ def send(clerk):
 
 def _refused(send, document, method, **fields) -> ValidationFailed:
     """Assert the dispatch is refused with ValidationFailed and writes no Dispatch row and no event."""
-    before = counts(Dispatch)
+    before = Snapshot.take(Dispatch, AuditEvent)
     with pytest.raises(ValidationFailed) as refusal:
         send(document, method, **fields)
-    assert counts(Dispatch) == before
+    assert Snapshot.take(Dispatch, AuditEvent) == before
     return refusal.value
 
 
@@ -140,13 +140,13 @@ def test_unsealed_inner_envelope_is_refused(register, send):
 def test_only_a_clerk_of_the_documents_unit_records_a_dispatch(register, person, office, handler):
     document = register(Level.CONFIDENTIAL)
     clerk_elsewhere = person("d_clerk_elsewhere", Role.CLERK, unit=office["elsewhere"])
-    before = counts(Dispatch)
+    before = Snapshot.take(Dispatch, AuditEvent)
 
     for someone in (handler, clerk_elsewhere):
         with pytest.raises(NotPermitted):
             dispatch_record(document=document, actor=someone, recipient="國防部", address="臺北市", method="courier")
 
-    assert counts(Dispatch) == before
+    assert Snapshot.take(Dispatch, AuditEvent) == before
 
 
 @pytest.fixture

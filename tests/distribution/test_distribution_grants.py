@@ -20,7 +20,7 @@ from registry.models import (
 )
 from registry.services.distribution import distribution_decide, distribution_request
 from registry.services.grants import expire_grants, grant_end
-from tests.distribution.helpers import actions_since, head_seq, the_event
+from tests.support import actions_since, head_seq, the_event
 
 
 def _visible(user, document) -> bool:

@@ -10,6 +10,7 @@ from classification import Level
 from registry.errors import InvalidTransition, NotPermitted
 from registry.models import (
     AuditAction,
+    AuditEvent,
     CopyCustody,
     CopyMovement,
     Decision,
@@ -23,12 +24,12 @@ from registry.services.distribution import (
     reproduction_decide,
     reproduction_request,
 )
-from tests.distribution.helpers import actions_since, counts, head_seq, the_event
+from tests.support import Snapshot, actions_since, head_seq, the_event
 
 
 def test_top_secret_document_may_not_be_copied_and_nothing_is_written(in_handling, handler):
     document = in_handling(Level.TOP_SECRET)
-    before = counts(ReproductionRequest, DocumentCopy)
+    before = Snapshot.take(ReproductionRequest, DocumentCopy, AuditEvent)
 
     with pytest.raises(NotPermitted) as refusal:
         reproduction_request(document=document, actor=handler, kind=ReproductionKind.COPY, reason="需影印一份")
@@ -36,7 +37,7 @@ def test_top_secret_document_may_not_be_copied_and_nothing_is_written(in_handlin
     message = str(refusal.value.message)
     assert "Article 15" in message or "第15條" in message
     assert "絕對機密" in message
-    assert counts(ReproductionRequest, DocumentCopy) == before
+    assert Snapshot.take(ReproductionRequest, DocumentCopy, AuditEvent) == before
 
 
 def test_top_secret_publication_may_be_asked_for(in_handling, handler):
@@ -102,27 +103,27 @@ def test_approved_publication_issues_no_copy(document, handler, supervisor):
 def test_copying_request_is_decided_once(document, handler, supervisor):
     asked = reproduction_request(document=document, actor=handler, kind=ReproductionKind.COPY, reason="送會計室")
     reproduction_decide(request=asked, actor=supervisor, approve=True, reason="准")
-    before = counts(DocumentCopy)
+    before = Snapshot.take(DocumentCopy, AuditEvent)
 
     with pytest.raises(InvalidTransition):
         reproduction_decide(request=asked, actor=supervisor, approve=True, reason="再准")
 
-    assert counts(DocumentCopy) == before
+    assert Snapshot.take(DocumentCopy, AuditEvent) == before
 
 
 def test_copying_is_asked_by_a_knowing_handler_and_decided_by_the_units_supervisor(
     document, handler, clerk, unaware_handler, other_supervisor
 ):
-    before = counts(ReproductionRequest)
+    before = Snapshot.take(ReproductionRequest, AuditEvent)
     for someone in (clerk, unaware_handler):
         with pytest.raises(NotPermitted):
             reproduction_request(document=document, actor=someone, kind=ReproductionKind.COPY, reason="影印")
-    assert counts(ReproductionRequest) == before
+    assert Snapshot.take(ReproductionRequest, AuditEvent) == before
 
     asked = reproduction_request(document=document, actor=handler, kind=ReproductionKind.COPY, reason="影印")
-    before = counts(DocumentCopy)
+    before = Snapshot.take(DocumentCopy, AuditEvent)
     with pytest.raises(NotPermitted):
         reproduction_decide(request=asked, actor=other_supervisor, approve=True, reason="准")
     asked.refresh_from_db()
     assert asked.decision == Decision.PENDING
-    assert counts(DocumentCopy) == before
+    assert Snapshot.take(DocumentCopy, AuditEvent) == before

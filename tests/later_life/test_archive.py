@@ -18,13 +18,8 @@ from registry.models import (
 from registry.models.documents import GrantBasis
 from registry.policies import can_know, register_for
 from registry.services.archive import archive_handover, archive_receive, zone_for
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 
 def _visible(user, document) -> bool:

@@ -23,13 +23,8 @@ from registry.services.declassification import (
     review_record,
 )
 from tests.factories import AGENCY_DECISION
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 
 def _due(**kwargs) -> set[int]:

@@ -33,13 +33,8 @@ from registry.services.destruction import (
     destruction_draft,
     destruction_record,
 )
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 OLD = 800  # days since archiving: past a one-year retention period
 

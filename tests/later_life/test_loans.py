@@ -29,13 +29,8 @@ from registry.services.archive import (
     loan_request,
     loan_return,
 )
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 REASON = "辦理訴願答辯須參閱原件"
 

@@ -26,13 +26,8 @@ from registry.services.party_requests import (
     party_request_decide,
     party_request_record,
 )
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 
 @pytest.fixture

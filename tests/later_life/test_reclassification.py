@@ -39,13 +39,8 @@ from registry.services.distribution import (
     reproduction_decide,
     reproduction_request,
 )
-from tests.later_life.helpers import (
-    actions_since,
-    details,
-    head_seq,
-    refused,
-    the_event,
-)
+from tests.later_life.helpers import refused
+from tests.support import actions_since, details, head_seq, the_event
 
 REASON = "情勢變更，已無原密等之必要"
 AUTHORITY = "國防部115年3月1日國密字第1150000042號函"

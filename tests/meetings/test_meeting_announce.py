@@ -11,7 +11,8 @@ from registry.errors import InvalidTransition, NotPermitted
 from registry.models import AuditAction, Meeting, MeetingState
 from registry.services import meetings as svc
 from tests.meetings.conftest import MEETING_LEVEL
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 def _check(meeting, organizer, *, clear: bool, at):

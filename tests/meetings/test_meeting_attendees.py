@@ -8,7 +8,8 @@ from classification import Level
 from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import AuditAction, Decision, MeetingAttendee
 from registry.services import meetings as svc
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 def test_the_organizer_proposes_a_cleared_attendee(meeting, organizer, planner):

@@ -14,7 +14,8 @@ from registry.models import (
 )
 from registry.models.documents import GrantBasis
 from registry.services import meetings as svc
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 def _visible(user, document) -> bool:

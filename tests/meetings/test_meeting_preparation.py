@@ -13,7 +13,8 @@ from registry.models import AuditAction, Meeting, MeetingStaff, MeetingState, Ve
 from registry.roles import Role
 from registry.services import meetings as svc
 from tests.meetings.conftest import MEETING_LEVEL
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 def _arguments(organizer, chair, **overrides) -> dict:

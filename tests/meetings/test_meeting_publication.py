@@ -8,7 +8,8 @@ from registry.errors import InvalidTransition, NotPermitted, ValidationFailed
 from registry.models import AuditAction, MeetingPublication, PublicationState
 from registry.roles import Role
 from registry.services import meetings as svc
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from registry.selectors import outstanding_copies
 from registry.selectors.meetings import outstanding_materials
 from registry.services import meetings as svc
 from registry.services.distribution import copy_recall, copy_return
-from tests.meetings.helpers import head_seq, meeting_event, message, refused
+from tests.meetings.helpers import meeting_event, message, refused
+from tests.support import head_seq
 
 
 def _visible(user, document) -> bool:

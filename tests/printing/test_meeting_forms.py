@@ -20,6 +20,7 @@ from registry.roles import Role
 from registry.services import distribution as dist_svc
 from registry.services import meetings as meeting_svc
 from tests.printing.conftest import _person, pdf_pages
+from tests.support import head_seq
 
 SUBJECT = "跨局處防災機密會議"
 FORMS = ["meeting_attendance", "meeting_recall"]
@@ -142,7 +143,7 @@ def test_others_who_know_the_meeting_may_print(client, pr_office, pr_meeting, na
 def test_stranger_gets_an_audited_404(client, pr_office, pr_meeting, name, who):
     person = getattr(pr_office, who)
     client.force_login(person)
-    before = AuditEvent.objects.order_by("-seq").first().seq
+    before = head_seq()
     response = client.get(reverse(f"print:{name}", args=[pr_meeting.pk]))
     assert response.status_code == 404
     assert SUBJECT.encode() not in response.content
@@ -164,7 +165,7 @@ def test_ethics_office_does_not_print_a_meeting_it_does_not_know(client, pr_offi
 @pytest.mark.parametrize("name", FORMS)
 def test_unknown_meeting_is_the_same_404(client, pr_office, name):
     client.force_login(pr_office.handler)
-    before = AuditEvent.objects.order_by("-seq").first().seq
+    before = head_seq()
     assert client.get(reverse(f"print:{name}", args=[999999])).status_code == 404
     assert AuditEvent.objects.filter(seq__gt=before, action=AuditAction.ACCESS_DENIED).count() == 1
 
@@ -172,7 +173,7 @@ def test_unknown_meeting_is_the_same_404(client, pr_office, name):
 @pytest.mark.parametrize("name", FORMS)
 def test_print_is_audited(client, pr_office, pr_meeting, name):
     client.force_login(pr_office.handler)
-    before = AuditEvent.objects.order_by("-seq").first().seq
+    before = head_seq()
     response = client.get(reverse(f"print:{name}", args=[pr_meeting.pk]))
     assert response.status_code == 200
     event = AuditEvent.objects.get(seq__gt=before, action=AuditAction.PRINT)

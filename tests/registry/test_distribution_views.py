@@ -27,7 +27,7 @@ from registry.models import (
 )
 from registry.services import dispatch as dispatch_services
 from registry.services import distribution as services
-from tests.registry.support import head_seq
+from tests.support import events_since, head_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +68,6 @@ def detail(document):
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
-
-
-def denied_since(seq):
-    return AuditEvent.objects.filter(seq__gt=seq, action=AuditAction.ACCESS_DENIED).count()
 
 
 # --- GET answers 405 on every action URL ----------------------------------------------------------
@@ -126,7 +122,7 @@ def test_request_without_need_to_know_is_404_and_writes_nothing(client, second_h
     assert response.status_code == 404
     assert SUBJECT not in response.content.decode()
     assert not DistributionRequest.objects.exists()
-    assert denied_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
 
 
 def test_request_with_empty_reason_redirects_with_a_message(client, handler, document, second_handler):

@@ -32,7 +32,7 @@ from registry.services.documents import (
     document_sign_for,
 )
 from tests.factories import UnitFactory, register_document, valid_registration
-from tests.registry.support import Snapshot, assert_audited, head_seq
+from tests.support import document_snapshot, head_seq, the_event
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_clerk_registers_a_document_in_custody_with_a_number_a_step_and_an_audit
     assert document.number == f"{roc_year(timezone.localdate())}收000001"
     [step] = steps_of(document, StepKind.REGISTER)
     assert (step.actor, step.to_unit) == (clerk, receiving_unit)
-    event = assert_audited(AuditAction.DOCUMENT_REGISTER, actor=clerk, document=document)
+    event = the_event(AuditAction.DOCUMENT_REGISTER, actor=clerk, document=document)
     assert f'"number":"{document.number}"' in event.details
 
 
@@ -79,32 +79,32 @@ def test_outgoing_documents_are_numbered_in_their_own_series(clerk):
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.HANDLER, Role.ARCHIVIST, Role.ETHICS, Role.ADMIN, None])
 def test_only_a_clerk_may_register(make_person, receiving_unit, role):
     person = make_person(*([role] if role else []), unit=receiving_unit, is_superuser=role is Role.ADMIN)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted, match="收發人員"):
         register_document(person)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_inactive_clerk_cannot_register(make_person, receiving_unit):
     clerk = make_person(Role.CLERK, unit=receiving_unit, is_active=False)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         register_document(clerk)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_clerk_without_a_unit_cannot_register(make_person):
     clerk = make_person(Role.CLERK, unit=None)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         register_document(clerk)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -116,13 +116,13 @@ def test_clerk_without_a_unit_cannot_register(make_person):
     ],
 )
 def test_register_refuses_malformed_input_and_writes_nothing(clerk, overrides, field):
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         document_register(actor=clerk, **valid_registration(**overrides))
 
     assert field in refusal.value.field_errors
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- open ---------------------------------------------------------------------------------------
@@ -148,8 +148,8 @@ def test_supervisor_opens_instructs_and_gains_need_to_know(walk, supervisor, cle
     [perm] = DocumentUserObjectPermission.objects.filter(content_object=document, user=supervisor)
     assert perm.permission.codename == VIEW_PERMISSION
     assert perm.expires_at is None
-    assert_audited(AuditAction.DOCUMENT_OPEN, actor=supervisor, document=document, after_seq=seq)
-    assert_audited(AuditAction.GRANT_CREATE, actor=supervisor, document=document, after_seq=seq)
+    the_event(AuditAction.DOCUMENT_OPEN, actor=supervisor, document=document, since=seq)
+    the_event(AuditAction.GRANT_CREATE, actor=supervisor, document=document, since=seq)
 
 
 def test_supervisor_of_a_unit_above_the_receiving_unit_may_open(walk, make_person, receiving_unit, handling_unit):
@@ -163,66 +163,66 @@ def test_supervisor_of_a_unit_above_the_receiving_unit_may_open(walk, make_perso
 
     document.refresh_from_db()
     assert document.state == DocumentState.OPENED
-    assert_audited(AuditAction.DOCUMENT_OPEN, actor=director, document=document)
+    the_event(AuditAction.DOCUMENT_OPEN, actor=director, document=document)
 
 
 @pytest.mark.parametrize("state", states_except(DocumentState.REGISTERED))
 def test_open_is_refused_unless_the_document_is_registered(walk, supervisor, handling_unit, state):
     document = walk(state)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(InvalidTransition):
         document_open(document=document, actor=supervisor, instruction="再批", handling_unit=handling_unit)
 
     document.refresh_from_db()
     assert document.state == state
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize("who", ["clerk", "handler", "archivist", "ethics_officer", "administrator", "outsider"])
 def test_only_a_supervisor_may_open(walk, everyone, handling_unit, who):
     document = walk(DocumentState.REGISTERED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_open(document=document, actor=everyone[who], instruction="批示", handling_unit=handling_unit)
 
     document.refresh_from_db()
     assert document.state == DocumentState.REGISTERED
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_supervisor_of_another_unit_cannot_open(walk, make_person, other_unit, handling_unit):
     stranger = make_person(Role.SUPERVISOR, unit=other_unit)
     document = walk(DocumentState.REGISTERED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_open(document=document, actor=stranger, instruction="批示", handling_unit=handling_unit)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_supervisor_cleared_below_the_level_cannot_open(walk, make_person, receiving_unit, handling_unit):
     low = make_person(Role.SUPERVISOR, unit=receiving_unit, clearance=Level.OFFICIAL_SECRET)
     document = walk(DocumentState.REGISTERED)  # 機密
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_open(document=document, actor=low, instruction="批示", handling_unit=handling_unit)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_open_without_an_instruction_is_refused(walk, supervisor, handling_unit):
     document = walk(DocumentState.REGISTERED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         document_open(document=document, actor=supervisor, instruction="  ", handling_unit=handling_unit)
 
     assert "instruction" in refusal.value.field_errors
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- route --------------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_clerk_routes_an_opened_document_to_a_handler_of_the_instructed_unit(wal
     assert document.custodian == clerk  # the paper moves only when the handler signs for it
     [step] = steps_of(document, StepKind.ROUTE)
     assert (step.actor, step.to_user, step.to_unit, step.note) == (clerk, handler, handling_unit, "速件")
-    event = assert_audited(AuditAction.DOCUMENT_ROUTE, actor=clerk, document=document, after_seq=seq)
+    event = the_event(AuditAction.DOCUMENT_ROUTE, actor=clerk, document=document, since=seq)
     assert event.details == f'{{"handler":{handler.pk}}}'
     # Routing alone gives the handler no need-to-know.
     assert not NeedToKnowGrant.objects.filter(document=document, user=handler).exists()
@@ -249,62 +249,62 @@ def test_clerk_routes_an_opened_document_to_a_handler_of_the_instructed_unit(wal
 @pytest.mark.parametrize("state", states_except(DocumentState.OPENED))
 def test_route_is_refused_unless_the_document_is_opened(walk, clerk, handler, state):
     document = walk(state)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(InvalidTransition):
         document_route(document=document, actor=clerk, handler=handler)
 
     document.refresh_from_db()
     assert document.state == state
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize("who", ["supervisor", "handler", "archivist", "ethics_officer", "administrator", "outsider"])
 def test_only_a_clerk_may_route(walk, everyone, handler, who):
     document = walk(DocumentState.OPENED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_route(document=document, actor=everyone[who], handler=handler)
 
     document.refresh_from_db()
     assert (document.state, document.routed_to) == (DocumentState.OPENED, None)
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_clerk_of_another_unit_cannot_route(walk, make_person, other_unit, handler):
     stranger = make_person(Role.CLERK, unit=other_unit)
     document = walk(DocumentState.OPENED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_route(document=document, actor=stranger, handler=handler)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_route_to_a_person_who_is_not_a_designated_handler_is_refused(walk, clerk, outsider):
     document = walk(DocumentState.OPENED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         document_route(document=document, actor=clerk, handler=outsider)
 
     assert "handler" in refusal.value.field_errors
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_route_to_a_handler_outside_the_instructed_unit_is_refused(walk, clerk, make_person, other_unit):
     elsewhere = make_person(Role.HANDLER, unit=other_unit)
     document = walk(DocumentState.OPENED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         document_route(document=document, actor=clerk, handler=elsewhere)
 
     assert "handler" in refusal.value.field_errors
     assert "機要科" in refusal.value.message
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- sign for -----------------------------------------------------------------------------------
@@ -325,40 +325,40 @@ def test_handler_signs_for_takes_custody_and_gains_need_to_know(walk, handler, c
     assert (grant.basis, grant.granted_by, grant.expires_at) == (GrantBasis.SIGNED, handler, None)
     [perm] = DocumentUserObjectPermission.objects.filter(content_object=document, user=handler)
     assert perm.permission.codename == VIEW_PERMISSION
-    event = assert_audited(AuditAction.DOCUMENT_SIGN_FOR, actor=handler, document=document, after_seq=seq)
+    event = the_event(AuditAction.DOCUMENT_SIGN_FOR, actor=handler, document=document, since=seq)
     assert event.details == f'{{"previous_custodian":{clerk.pk}}}'
-    assert_audited(AuditAction.GRANT_CREATE, actor=handler, document=document, after_seq=seq)
+    the_event(AuditAction.GRANT_CREATE, actor=handler, document=document, since=seq)
 
 
 @pytest.mark.parametrize("state", states_except(DocumentState.ROUTED))
 def test_sign_for_is_refused_unless_the_document_is_routed(walk, handler, state):
     document = walk(state)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(InvalidTransition):
         document_sign_for(document=document, actor=handler)
 
     document.refresh_from_db()
     assert document.state == state
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize("who", ["clerk", "supervisor", "archivist", "ethics_officer", "administrator", "outsider"])
 def test_only_a_handler_may_sign_for(walk, everyone, clerk, who):
     document = walk(DocumentState.ROUTED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_sign_for(document=document, actor=everyone[who])
 
     document.refresh_from_db()
     assert (document.state, document.custodian) == (DocumentState.ROUTED, clerk)
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_handler_it_was_not_routed_to_cannot_sign_for(walk, second_handler, clerk):
     document = walk(DocumentState.ROUTED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_sign_for(document=document, actor=second_handler)
@@ -366,7 +366,7 @@ def test_handler_it_was_not_routed_to_cannot_sign_for(walk, second_handler, cler
     document.refresh_from_db()
     assert document.custodian == clerk
     assert not NeedToKnowGrant.objects.filter(document=document, user=second_handler).exists()
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- begin handling -----------------------------------------------------------------------------
@@ -383,43 +383,43 @@ def test_handler_who_signed_for_begins_handling(walk, handler):
     assert document.custodian == handler
     [step] = steps_of(document, StepKind.BEGIN_HANDLING)
     assert step.actor == handler
-    assert_audited(AuditAction.DOCUMENT_BEGIN_HANDLING, actor=handler, document=document, after_seq=seq)
+    the_event(AuditAction.DOCUMENT_BEGIN_HANDLING, actor=handler, document=document, since=seq)
 
 
 @pytest.mark.parametrize("state", states_except(DocumentState.SIGNED))
 def test_begin_handling_is_refused_unless_the_document_is_signed_for(walk, handler, state):
     document = walk(state)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(InvalidTransition):
         document_begin_handling(document=document, actor=handler)
 
     document.refresh_from_db()
     assert document.state == state
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize("who", ["clerk", "supervisor", "archivist", "ethics_officer", "administrator", "outsider"])
 def test_only_a_handler_may_begin_handling(walk, everyone, who):
     document = walk(DocumentState.SIGNED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_begin_handling(document=document, actor=everyone[who])
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_handler_without_custody_cannot_begin_handling(walk, second_handler):
     document = walk(DocumentState.SIGNED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_begin_handling(document=document, actor=second_handler)
 
     document.refresh_from_db()
     assert document.state == DocumentState.SIGNED
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- cancel -------------------------------------------------------------------------------------
@@ -441,7 +441,7 @@ def test_registration_is_cancelled_keeping_its_number_and_saying_why(walk, every
     assert document.number == number
     [step] = steps_of(document, StepKind.CANCEL)
     assert (step.actor, step.note) == (actor, "重複登記")
-    event = assert_audited(AuditAction.DOCUMENT_CANCEL, actor=actor, document=document, after_seq=seq)
+    event = the_event(AuditAction.DOCUMENT_CANCEL, actor=actor, document=document, since=seq)
     assert event.details == '{"reason":"重複登記"}'
 
 
@@ -457,49 +457,49 @@ def test_a_cancelled_number_is_never_given_again(walk, clerk):
 @pytest.mark.parametrize("state", states_except(DocumentState.REGISTERED, DocumentState.OPENED))
 def test_cancel_is_refused_once_the_document_is_routed(walk, clerk, state):
     document = walk(state)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(InvalidTransition):
         document_cancel(document=document, actor=clerk, reason="誤登")
 
     document.refresh_from_db()
     assert document.state == state
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize("who", ["handler", "archivist", "ethics_officer", "administrator", "outsider"])
 def test_only_a_clerk_or_supervisor_may_cancel(walk, everyone, who):
     document = walk(DocumentState.REGISTERED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_cancel(document=document, actor=everyone[who], reason="誤登")
 
     document.refresh_from_db()
     assert document.state == DocumentState.REGISTERED
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_clerk_of_another_unit_cannot_cancel(walk, make_person, other_unit):
     stranger = make_person(Role.CLERK, unit=other_unit)
     document = walk(DocumentState.REGISTERED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         document_cancel(document=document, actor=stranger, reason="誤登")
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 def test_cancel_without_a_reason_is_refused(walk, clerk):
     document = walk(DocumentState.REGISTERED)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         document_cancel(document=document, actor=clerk, reason="   ")
 
     assert "reason" in refusal.value.field_errors
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- the whole walk -----------------------------------------------------------------------------

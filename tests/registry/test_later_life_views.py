@@ -19,7 +19,6 @@ from django.utils import timezone
 from classification import Level, format_roc
 from registry.models import (
     AuditAction,
-    AuditEvent,
     ClassificationDecision,
     DestructionList,
     DestructionState,
@@ -42,7 +41,7 @@ from registry.services import destruction as destruction_services
 from registry.services import distribution as distribution_services
 from registry.services import party_requests as party_services
 from tests.factories import AGENCY_DECISION
-from tests.registry.support import head_seq
+from tests.support import events_since, head_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -155,10 +154,6 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def refused_since(seq, action=AuditAction.ACTION_REFUSED):
-    return AuditEvent.objects.filter(seq__gt=seq, action=action).count()
-
-
 def text(response) -> str:
     return response.content.decode()
 
@@ -201,7 +196,7 @@ def test_hand_over_by_a_stranger_is_404(client, everyone, handling, person):
     assert SUBJECT not in text(response)
     handling.refresh_from_db()
     assert handling.state == DocumentState.IN_HANDLING
-    assert refused_since(seq, AuditAction.ACCESS_DENIED) == 1
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
 
 
 def test_archivist_files_the_document(client, archivist, to_archive, cabinet):
@@ -266,7 +261,7 @@ def test_filing_by_the_handler_is_refused_and_audited(client, handler, to_archiv
     assert response.status_code == 302
     to_archive.refresh_from_db()
     assert to_archive.state == DocumentState.TO_ARCHIVE
-    assert refused_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
 
 
 def test_filing_by_an_outsider_is_404(client, outsider, to_archive, cabinet):
@@ -297,7 +292,7 @@ def test_ask_to_borrow_without_the_document_in_the_register_is_404(client, outsi
     seq = head_seq()
     assert client.post(url("loan_request", pk=archived.pk), {"reason": "想看"}).status_code == 404
     assert not Loan.objects.exists()
-    assert refused_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
 
 
 def test_ask_to_borrow_without_a_reason_is_a_message(client, clerk, archived):
@@ -356,7 +351,7 @@ def test_only_the_deciding_supervisor_sees_and_uses_the_decision(client, clerk, 
         {"decision": "approve", "reason": "自己核", "due_on": format_roc(timezone.localdate())},
     )
     assert response.status_code == 302
-    assert refused_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
     client.force_login(outsider)
     assert client.post(url("loan_decide", pk=archived.pk, item=requested_loan.pk), {"decision": "approve"}).status_code == 404
     requested_loan.refresh_from_db()
@@ -458,7 +453,7 @@ def test_review_refusals(client, archivist, handler, outsider, handling):
     client.force_login(handler)
     seq = head_seq()
     assert client.post(url("review_record", pk=handling.pk), {"outcome": "keep"}).status_code == 302
-    assert refused_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
     client.force_login(outsider)
     assert client.post(url("review_record", pk=handling.pk), {"outcome": "keep"}).status_code == 404
     assert not ReviewRecord.objects.exists()
@@ -535,7 +530,7 @@ def test_decisions_by_others_are_refused_or_404(client, handler, outsider, handl
     seq = head_seq()
     data = {"kind": "declassify", "reason": "x", "authority": "y"}
     assert client.post(url("reclassify", pk=handling.pk), data).status_code == 302
-    assert refused_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
     client.force_login(outsider)
     assert client.post(url("reclassify", pk=handling.pk), data).status_code == 404
     assert not ClassificationDecision.objects.exists()
@@ -691,7 +686,7 @@ def test_recording_by_someone_else_is_refused(client, make_person, other_unit, a
     seq = head_seq()
     response = client.post(url("destruction_record", pk=approved.pk), record_data(archivist, ethics_officer), follow=True)
     assert response.status_code == 200 and messages_of(response)
-    assert refused_since(seq) == 1
+    assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
     approved.refresh_from_db()
     assert approved.state == DestructionState.APPROVED
 
@@ -821,7 +816,7 @@ def test_party_decisions_by_others(client, clerk, make_person, other_unit, party
     seq = head_seq()
     assert client.post(url("party_request_decide", pk=party_request.pk), {"decision": "approved", "reasons": "x"}).status_code == 404
     assert client.get(url("party_request_detail", pk=party_request.pk)).status_code == 404
-    assert refused_since(seq, AuditAction.ACCESS_DENIED) == 2
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 2
     party_request.refresh_from_db()
     assert party_request.decision == PartyDecision.PENDING
 

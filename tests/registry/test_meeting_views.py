@@ -37,7 +37,7 @@ from registry.models import (
 from registry.selectors.meetings import outstanding_materials
 from registry.services import distribution as dist_services
 from registry.services import meetings as services
-from tests.registry.support import head_seq
+from tests.support import head_seq
 
 pytestmark = pytest.mark.django_db
 

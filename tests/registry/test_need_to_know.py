@@ -27,7 +27,7 @@ from registry.models import (
 from registry.models.documents import GrantBasis
 from registry.services.grants import expire_grants, grant_create, grant_end
 from tests.factories import register_document
-from tests.registry.support import Snapshot, assert_audited, head_seq
+from tests.support import document_snapshot, head_seq, the_event
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_a_live_grant_shows_the_document_and_is_mirrored_into_guardian(walk, sup
     [perm] = DocumentUserObjectPermission.objects.filter(user=archivist, content_object=document)
     assert perm.expires_at == until
     assert perm.permission.codename == "view_document"
-    event = assert_audited(AuditAction.GRANT_CREATE, actor=supervisor, document=document, after_seq=seq)
+    event = the_event(AuditAction.GRANT_CREATE, actor=supervisor, document=document, since=seq)
     assert f'"grant":{g.pk}' in event.details and f'"user":{archivist.pk}' in event.details
 
 
@@ -164,7 +164,7 @@ def test_expire_grants_ends_the_grant_removes_the_permission_and_is_audited_once
     g.refresh_from_db()
     assert g.ended_at is not None and g.end_reason == "expired"
     assert not DocumentUserObjectPermission.objects.filter(user=archivist, content_object=document).exists()
-    event = assert_audited(AuditAction.GRANT_EXPIRE, actor=None, document=document, after_seq=seq)
+    event = the_event(AuditAction.GRANT_EXPIRE, actor=None, document=document, since=seq)
     assert f'"grant":{g.pk}' in event.details
     assert not sees(archivist, document)
 
@@ -227,7 +227,7 @@ def test_grant_end_removes_access_at_once_and_is_audited(walk, supervisor, archi
     assert g.ended_at is not None and not g.is_live()
     assert not DocumentUserObjectPermission.objects.filter(user=archivist, content_object=document).exists()
     assert not sees(archivist, document)
-    event = assert_audited(AuditAction.GRANT_END, actor=supervisor, document=document, after_seq=seq)
+    event = the_event(AuditAction.GRANT_END, actor=supervisor, document=document, since=seq)
     assert '"reason":"借調歸還"' in event.details
 
 
@@ -235,11 +235,11 @@ def test_ending_an_ended_grant_changes_nothing(walk, supervisor, archivist):
     document = walk(DocumentState.IN_HANDLING)
     g = grant(document, archivist, supervisor)
     grant_end(grant=g, actor=supervisor, reason="歸還")
-    before = Snapshot.take()
+    before = document_snapshot()
 
     grant_end(grant=g, actor=supervisor, reason="再次")
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
     assert NeedToKnowGrant.objects.get(pk=g.pk).end_reason == "歸還"
 
 
@@ -261,25 +261,25 @@ def test_a_grant_to_someone_cleared_below_the_level_is_refused_and_writes_nothin
 ):
     document = walk(DocumentState.IN_HANDLING, level=Level.SECRET, protection_years=20)
     low = make_person(unit=handling_unit, clearance=clearance, full_name="低階同仁")
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted) as refusal:
         grant(document, low, supervisor)
 
     assert "低階同仁" in refusal.value.message and "極機密" in refusal.value.message
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
     assert not sees(low, document)
 
 
 def test_a_grant_to_a_disabled_account_is_refused(walk, supervisor, make_person):
     document = walk(DocumentState.IN_HANDLING)
     gone = make_person(is_active=False)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(NotPermitted):
         grant(document, gone, supervisor)
 
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -291,13 +291,13 @@ def test_a_grant_without_reason_or_ending_in_the_past_is_refused(walk, superviso
     if kwargs.get("expires_at") == "past":
         kwargs = {"expires_at": timezone.now() - timedelta(seconds=1)}
     args = {"document": document, "user": archivist, "basis": GrantBasis.OTHER, "reason": "核准", "granted_by": supervisor}
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         grant_create(**{**args, **kwargs})
 
     assert field in refusal.value.field_errors
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
 
 
 # --- the register: masked entries ---------------------------------------------------------------

@@ -18,17 +18,17 @@ from registry.models import Direction, DocumentState, RegistrationCounter
 from registry.roles import Role
 from registry.services.documents import document_register, document_route
 from tests.factories import register_document, valid_registration
-from tests.registry.support import Snapshot
+from tests.support import document_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 def refused_registration(clerk, error=ValidationFailed, **overrides):
     """Attempt a registration that must be refused; check nothing was written; return the refusal."""
-    before = Snapshot.take()
+    before = document_snapshot()
     with pytest.raises(error) as refusal:
         document_register(actor=clerk, **valid_registration(**overrides))
-    assert Snapshot.take() == before, "a refused registration wrote something"
+    assert document_snapshot() == before, "a refused registration wrote something"
     return refusal.value
 
 
@@ -200,7 +200,7 @@ def test_clerk_cleared_to_the_level_may_register_it(make_person, receiving_unit)
 def test_route_to_a_handler_cleared_below_the_level_is_refused(walk, clerk, make_person, handling_unit, clearance):
     low = make_person(Role.HANDLER, unit=handling_unit, clearance=clearance, full_name="低階承辦")
     document = walk(DocumentState.OPENED, level=Level.SECRET, protection_years=20)
-    before = Snapshot.take()
+    before = document_snapshot()
 
     with pytest.raises(ValidationFailed) as refusal:
         document_route(document=document, actor=clerk, handler=low)
@@ -208,6 +208,6 @@ def test_route_to_a_handler_cleared_below_the_level_is_refused(walk, clerk, make
     assert "handler" in refusal.value.field_errors
     assert "低階承辦" in refusal.value.message
     assert "極機密" in refusal.value.message
-    assert Snapshot.take() == before
+    assert document_snapshot() == before
     document.refresh_from_db()
     assert (document.state, document.routed_to) == (DocumentState.OPENED, None)

@@ -17,14 +17,13 @@ from django.utils import timezone
 
 from registry.models import (
     AuditAction,
-    AuditEvent,
     Document,
     DocumentState,
     DocumentUserObjectPermission,
 )
 from registry.models.documents import GrantBasis
 from registry.services.grants import grant_create
-from tests.registry.support import head_seq
+from tests.support import events_since, head_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +38,6 @@ NOT_KNOWING = ["clerk", "second_handler", "archivist", "ethics_officer", "admini
 def secret(walk):
     """A 機密 document in handling: the supervisor opened it, the handler signed for it."""
     return walk(DocumentState.IN_HANDLING, subject=SUBJECT)
-
-
-def events_since(seq, action):
-    return list(AuditEvent.objects.filter(seq__gt=seq, action=action))
 
 
 def page_text(response) -> str:

@@ -18,8 +18,8 @@ from registry.models import (
     ChainVerification,
     VerificationSource,
 )
-from tests.registry.support import head_seq
 from tests.review.conftest import FOREIGN_SUBJECT, SUBJECT, refuse, view
+from tests.support import head_seq
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from registry.models import (
 )
 from registry.review import reports
 from registry.review.export import BOM, COLUMNS, neutralise
-from tests.registry.support import head_seq
 from tests.review.conftest import FOREIGN_SUBJECT, SUBJECT, refuse, view
+from tests.support import events_since, head_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,6 @@ REVIEW_URLS = [
     reverse("registry:review_report", kwargs={"report": "refused"}),
     reverse("registry:review_people"),
 ]
-
-
-def events_since(seq, action):
-    return list(AuditEvent.objects.filter(seq__gt=seq, action=action))
 
 
 def csv_rows(response) -> tuple[bytes, list[dict]]:

@@ -70,6 +70,7 @@ from registry.models import (
     User,
 )
 from tests.security.conftest import ROLES, World, registration, rolled_back
+from tests.support import events_since, head_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -751,17 +752,6 @@ def readable_text(response) -> str:
     return "\n".join(parts)
 
 
-def _denials_since(seq: int) -> int:
-    return AuditEvent.objects.filter(
-        seq__gt=seq, action__in=[AuditAction.ACCESS_DENIED, AuditAction.ACTION_REFUSED]
-    ).count()
-
-
-def _head() -> int:
-    event = AuditEvent.objects.order_by("-seq").first()
-    return event.seq if event else 0
-
-
 @dataclass
 class Observation:
     answer: str
@@ -804,14 +794,14 @@ def ask(client, world: World, jars, method: str, role: str, url: str, data: dict
     # The session rows were written once; each request's changes to them are rolled back.
     client.cookies = SimpleCookie(jars[role])
     with rolled_back():
-        seq = _head()
+        seq = head_seq()
         response = client.get(url) if method == "GET" else client.post(url, data)
         text = readable_text(response)
         secrets = world.secrets()
         if role == "anonymous":
             secrets += world.known.subjects()
         leaks = [s for s in secrets if s in text]
-        audited = response.status_code != 404 or _denials_since(seq) > 0
+        audited = response.status_code != 404 or len(events_since(seq, AuditAction.ACCESS_DENIED, AuditAction.ACTION_REFUSED)) > 0
     return Observation(answer_of(response), leaks, audited)
 
 
@@ -906,7 +896,7 @@ def test_an_item_of_another_document_is_404(client, sec_world, name, direction):
     data = EXPECTED[name].data(sec_world, True) if EXPECTED[name].data else {}
     client.force_login(sec_world.people[role])
     with rolled_back():
-        seq = _head()
+        seq = head_seq()
         response = client.post(reverse(name, kwargs=kwargs), data)
         written = set(AuditEvent.objects.filter(seq__gt=seq).values_list("action", flat=True))
     assert response.status_code == 404

@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from classification import Level, TransitMethod, format_roc
 from registry.models import AuditAction, AuditEvent
 from tests.security.conftest import World, rolled_back
+from tests.support import head_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -572,11 +573,6 @@ def registry_rows() -> tuple:
         return cursor.fetchone()
 
 
-def head() -> int:
-    event = AuditEvent.objects.order_by("-seq").first()
-    return event.seq if event else 0
-
-
 def succeeded(response) -> bool:
     storage = getattr(response.wsgi_request, "_messages", None)
     queued = getattr(storage, "_queued_messages", [])
@@ -599,7 +595,7 @@ def send(client, world: World, form: Form, data: dict, path: str | None = None):
     registry row changed. Everything it wrote is rolled back."""
     url = path or form.url(world)
     with rolled_back():
-        before, seq = registry_rows(), head()
+        before, seq = registry_rows(), head_seq()
         if form.method == "GET":
             response = client.get(url, data)
         else:
