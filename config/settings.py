@@ -152,6 +152,14 @@ AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in the audit chain; no 
 # Two-factor log-in (django-otp, TOTP) for supervisors, ethics officers and administrators: see
 # registry/auth/. The issuer is the name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = "機密文書登記系統"
+# A first device is enrolled only with a one-time enrolment code an administrator issues for the
+# person (or by the administrator at the desk): the code expires after this many hours, and is
+# spent after this many wrong codes in a row.
+REGISTRY_ENROLMENT_CODE_HOURS = env_int("REGISTRY_ENROLMENT_CODE_HOURS", 72)
+REGISTRY_ENROLMENT_CODE_ATTEMPTS = env_int("REGISTRY_ENROLMENT_CODE_ATTEMPTS", 5)
+for _name in ("REGISTRY_ENROLMENT_CODE_HOURS", "REGISTRY_ENROLMENT_CODE_ATTEMPTS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}")
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]

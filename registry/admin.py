@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from registry.auth.admin import SecondFactorUserAdminMixin
 from registry.models import StorageLocation, Unit, User
 
 
@@ -16,7 +17,10 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SecondFactorUserAdminMixin, BaseUserAdmin):
+    """People; each person's *second factor* page issues enrolment codes and enrols devices at the
+    desk (``registry.auth.admin``)."""
+
     list_display = ("username", "full_name", "unit", "clearance", "is_active")
     list_filter = ("unit", "clearance", "groups", "is_active")
     search_fields = ("username", "full_name")

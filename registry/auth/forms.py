@@ -1,4 +1,5 @@
-"""The one field of the second step: the code from the authenticator app."""
+"""The fields of the second step: the code from the authenticator app, and the one-time enrolment
+code that lets a person enrol their first device."""
 
 from __future__ import annotations
 
@@ -29,3 +30,16 @@ class TokenForm(forms.Form):
         if not re.fullmatch(r"\d{6,8}", token):
             raise forms.ValidationError(_("Enter the six digits your authenticator app shows."))
         return token
+
+
+class EnrolmentCodeForm(forms.Form):
+    """The one-time enrolment code the system administrator issued for this person."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        help_text=_("Sixteen letters and digits, as the system administrator gave them (XXXX-XXXX-XXXX-XXXX)."),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True, "size": 24}
+        ),
+    )

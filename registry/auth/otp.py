@@ -31,14 +31,6 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
-def pending_device(user) -> TOTPDevice:
-    """The unconfirmed device being enrolled: the same secret until a first code confirms it."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    return device
-
-
 def secret_base32(device: TOTPDevice) -> str:
     """The secret as an authenticator app takes it by hand: base32, in groups of four."""
     raw = b32encode(device.bin_key).decode("ascii").rstrip("=")

@@ -2,18 +2,19 @@
 
 A person who needs a second factor (``otp.needs_second_factor``) and has passed the password is
 logged in but not verified; ``SecondFactorRequiredMiddleware`` sends them here until they give a
-code. With no confirmed device yet they enrol one first: the page shows the secret, its otpauth://
-URI and a QR code made on the server, and a first code confirms it. Enrolment is offered only
-while the person has no confirmed device: nobody who learns a password can add a device of their
-own to an account that has one. A lost device is removed by an administrator (audited), after
-which the person enrols again.
+code. With no confirmed device yet they enrol one first, and only with the one-time enrolment code
+a system administrator issued for them (``enrolment``): the password alone never shows a secret or
+makes a device. After a valid code the page shows the secret, its otpauth:// URI and a QR code made
+on the server, and a first code from the app confirms the device and spends the enrolment code.
+Enrolment is offered only while the person has no confirmed device. A lost device is removed by an
+administrator (audited), who then issues a new enrolment code or enrols a new device at the desk.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -21,11 +22,17 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import audit
-from registry.auth import otp
-from registry.auth.forms import TokenForm
+from registry.auth import enrolment, otp
+from registry.auth.forms import EnrolmentCodeForm, TokenForm
+from registry.auth.models import EnrolmentCode
 from registry.models import AuditAction
+
+# The enrolment code a person gave in this session, and the device made for it.
+ENROL_CODE_SESSION_KEY = "registry_enrol_code"
+ENROL_DEVICE_SESSION_KEY = "registry_enrol_device"
 
 
 def _client(request) -> dict:
@@ -126,35 +133,83 @@ class VerifyView(SecondFactorView):
 
 
 class EnrolView(SecondFactorView):
-    """Enrolment of the first device: secret, otpauth:// URI and QR code; a first code confirms it."""
+    """First step of enrolment: the one-time enrolment code the system administrator issued for this
+    person. Nothing is shown or made before a valid code; a refused code is audited and counted."""
 
-    template_name = "auth/otp_enrol.html"
+    template_name = "auth/otp_enrol_code.html"
+    form_class = EnrolmentCodeForm
 
     def dispatch(self, request, *args, **kwargs):
         if self.unverified(request) and otp.confirmed_device(request.user) is not None:
             return redirect(self.with_next("second_factor:verify"))
         return super().dispatch(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        try:
+            code = enrolment.enrolment_code_check(
+                person=self.request.user, text=form.cleaned_data["enrolment_code"], client=_client(self.request)
+            )
+        except enrolment.EnrolmentRefused as refusal:
+            form.add_error("enrolment_code", refusal.message)
+            return self.form_invalid(form)
+        device = enrolment.enrolment_start(person=self.request.user)
+        self.request.session[ENROL_CODE_SESSION_KEY] = code.pk
+        self.request.session[ENROL_DEVICE_SESSION_KEY] = device.pk
+        return redirect(self.with_next("second_factor:enrol_device"))
+
+
+class EnrolDeviceView(SecondFactorView):
+    """Second step of enrolment, for a person who gave a valid enrolment code in this session: the
+    secret, its otpauth:// URI and a QR code; a first code from the app confirms the device and
+    spends the enrolment code."""
+
+    template_name = "auth/otp_enrol.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.unverified(request):
+            if otp.confirmed_device(request.user) is not None:
+                return redirect(self.with_next("second_factor:verify"))
+            if self.enrolment() is None:
+                return redirect(self.with_next("second_factor:enrol"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def enrolment(self) -> tuple[EnrolmentCode, TOTPDevice] | None:
+        """The enrolment code given in this session and the device made for it, while both hold."""
+        session, user = self.request.session, self.request.user
+        code = enrolment.code_still_open(session.get(ENROL_CODE_SESSION_KEY), user)
+        device_pk = session.get(ENROL_DEVICE_SESSION_KEY)
+        device = TOTPDevice.objects.filter(pk=device_pk, user=user, confirmed=False).first() if device_pk else None
+        if code is None or device is None:
+            session.pop(ENROL_CODE_SESSION_KEY, None)
+            session.pop(ENROL_DEVICE_SESSION_KEY, None)
+            return None
+        return code, device
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        device = otp.pending_device(self.request.user)
+        _code, device = self.enrolment()
         uri = device.config_url
         context.update({"secret": otp.secret_base32(device), "otpauth_uri": uri, "qr_data_uri": otp.qr_data_uri(uri)})
         return context
 
     def form_valid(self, form):
-        with transaction.atomic():
-            device = otp.pending_device(self.request.user)
-            throttled = not device.verify_is_allowed()[0]
-            verified = None if throttled else verify_token(self.request.user, device.persistent_id, form.cleaned_data["token"])
-            if verified is not None:
-                verified.confirmed = True
-                verified.save(update_fields=["confirmed"])
-                # Any other half-enrolled device of this person goes.
-                type(verified).objects.filter(user=self.request.user, confirmed=False).delete()
+        held = self.enrolment()
+        if held is None:
+            return redirect(self.with_next("second_factor:enrol"))
+        code, device = held
+        throttled = not device.verify_is_allowed()[0]
+        verified = None if throttled else verify_token(self.request.user, device.persistent_id, form.cleaned_data["token"])
         if verified is None:
             device.refresh_from_db()
             return self.failed(form, device, throttled=throttled)
+        try:
+            enrolment.enrolment_complete(person=self.request.user, code=code, device=verified, client=_client(self.request))
+        except enrolment.EnrolmentRefused as refusal:
+            # The enrolment code was revoked or expired meanwhile: back to the first step.
+            messages.error(self.request, refusal.message)
+            return redirect(self.with_next("second_factor:enrol"))
+        self.request.session.pop(ENROL_CODE_SESSION_KEY, None)
+        self.request.session.pop(ENROL_DEVICE_SESSION_KEY, None)
         return self.passed(verified, AuditAction.AUTH_OTP_ENROL)
 
 

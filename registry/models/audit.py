@@ -85,6 +85,11 @@ class AuditAction(models.TextChoices):
     AUTH_OTP_VERIFIED = "auth.otp_verified", _("passed the two-factor step")
     AUTH_OTP_FAILED = "auth.otp_failed", _("failed the two-factor step")
     AUTH_OTP_REMOVED = "auth.otp_removed", _("removed a two-factor device")
+    AUTH_OTP_DESK_ENROL = "auth.otp_desk_enrol", _("enrolled a person's two-factor device at the desk")
+    AUTH_ENROL_CODE_ISSUE = "auth.enrol_code_issue", _("issued a two-factor enrolment code")
+    AUTH_ENROL_CODE_USED = "auth.enrol_code_used", _("used a two-factor enrolment code")
+    AUTH_ENROL_CODE_FAILED = "auth.enrol_code_failed", _("gave a refused two-factor enrolment code")
+    AUTH_ENROL_CODE_REVOKE = "auth.enrol_code_revoke", _("revoked a two-factor enrolment code")
     AUDIT_SEARCH = "audit.search", _("searched the audit trail")
 
 

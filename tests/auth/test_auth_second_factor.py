@@ -1,7 +1,9 @@
 """TOTP two-factor log-in (django-otp) for supervisors, ethics officers and administrators.
 
 People log in through the pages here (never ``force_login``, which the shared conftest makes
-pass the second step as a convenience for other tests).
+pass the second step as a convenience for other tests). Enrolment needs a one-time enrolment code
+(``test_auth_enrolment_code.py`` tests the codes themselves); ``give_code`` issues one as the
+server's command does and types it in.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registry.auth import enrolment
 from registry.auth.otp import current_token
 from registry.models import AuditAction, AuditEvent
 from tests.auth.conftest import log_in
 
 VERIFY = "/login/second-factor/"
 ENROL = "/login/second-factor/enrol/"
+ENROL_DEVICE = "/login/second-factor/enrol/device/"
 
 SECOND_FACTOR = ["supervisor", "ethics_officer", "administrator"]
 PASSWORD_ONLY = ["clerk", "handler", "archivist", "outsider"]
@@ -51,6 +55,14 @@ def enrolled(person) -> TOTPDevice:
     return TOTPDevice.objects.create(user=person, name="TOTP", confirmed=True)
 
 
+def give_code(client, person, next_url: str = ""):
+    """Issue an enrolment code for ``person`` (as ``manage.py issue_enrolment_code`` does) and type it
+    on the enrolment page; returns the response (a redirect to the device page)."""
+    _code, text = enrolment.enrolment_code_issue(actor=None, person=person, via="test")
+    data = {"enrolment_code": text, **({"next": next_url} if next_url else {})}
+    return client.post(ENROL, data)
+
+
 @pytest.mark.parametrize("who", SECOND_FACTOR)
 def test_second_factor_is_required_for_supervisors_ethics_officers_and_administrators(client, everyone, who):
     person = everyone[who]
@@ -72,6 +84,7 @@ def test_other_people_are_not_asked_for_a_second_factor(client, everyone, who):
     # Even sent to the second-factor pages, they are sent on.
     assert client.get(VERIFY)["Location"] == "/"
     assert client.get(ENROL)["Location"] == "/"
+    assert client.get(ENROL_DEVICE)["Location"] == "/"
     assert not TOTPDevice.objects.filter(user=person).exists()
 
 
@@ -81,6 +94,9 @@ def test_enrolment_shows_secret_uri_and_qr_and_a_first_code_confirms_it(client, 
     log_in(client, person.username)
     response = client.get("/register/")
     assert response["Location"] == f"{ENROL}?next=%2Fregister%2F"
+    assert 'name="enrolment_code"' in client.get(response["Location"]).content.decode()
+    response = give_code(client, person, "/register/")
+    assert response["Location"] == f"{ENROL_DEVICE}?next=%2Fregister%2F"
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
@@ -93,9 +109,9 @@ def test_enrolment_shows_secret_uri_and_qr_and_a_first_code_confirms_it(client, 
     device = TOTPDevice.objects.get(user=person)
     assert not device.confirmed
     # Reloading shows the same secret until it is confirmed.
-    assert secret_on(client.get(ENROL).content.decode()) == secret
+    assert secret_on(client.get(ENROL_DEVICE).content.decode()) == secret
 
-    response = client.post(ENROL, {"token": token_for_secret(secret), "next": "/register/"})
+    response = client.post(ENROL_DEVICE, {"token": token_for_secret(secret), "next": "/register/"})
     assert response.status_code == 302
     assert response["Location"] == "/register/"
     device.refresh_from_db()
@@ -108,8 +124,9 @@ def test_enrolment_shows_secret_uri_and_qr_and_a_first_code_confirms_it(client, 
 
 def test_enrolment_with_a_wrong_code_confirms_nothing_and_is_audited(en_client, supervisor):
     log_in(en_client, "supervisor")
-    en_client.get(ENROL)
-    response = en_client.post(ENROL, {"token": "000000"})
+    give_code(en_client, supervisor)
+    en_client.get(ENROL_DEVICE)
+    response = en_client.post(ENROL_DEVICE, {"token": "000000"})
     assert response.status_code == 200
     with translation.override("en"):
         assert "That code is not right" in response.content.decode()
@@ -128,6 +145,7 @@ def test_an_enrolled_person_passes_the_second_step_with_the_code(client, everyon
     assert response["Location"] == f"{VERIFY}?next=%2F"
     # No second device for someone who has one: enrolment sends them to the code.
     assert client.get(ENROL)["Location"].startswith(VERIFY)
+    assert client.get(ENROL_DEVICE)["Location"].startswith(VERIFY)
     assert TOTPDevice.objects.filter(user=person).count() == 1
     session_key = client.session.session_key
 
@@ -233,12 +251,14 @@ def test_demo_totp_prints_codes_that_pass_the_second_step(client, settings, supe
     settings.DEBUG = True
     out = StringIO()
     call_command("demo_totp", stdout=out)
-    assert "supervisor" in out.getvalue() and "not enrolled" in out.getvalue()
+    assert "supervisor" in out.getvalue() and "no device" in out.getvalue()
     assert "clerk" not in out.getvalue()
     out = StringIO()
     call_command("demo_totp", "--enrol", stdout=out)
     code = re.search(r"supervisor\s+(\d{6})", out.getvalue()).group(1)
     assert "otpauth://totp/" in out.getvalue()
+    (event,) = events(AuditAction.AUTH_OTP_DESK_ENROL)
+    assert event.actor is None and json.loads(event.details) == {"device": "TOTP", "person": "supervisor", "via": "demo_totp"}
     log_in(client, "supervisor")
     assert client.post(VERIFY, {"token": code}).status_code == 302
     assert client.get("/").status_code == 200

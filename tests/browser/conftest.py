@@ -65,16 +65,29 @@ def new_page(browser, live_server):
 
 
 def pass_second_factor(page, username: str) -> None:
-    """Supervisors, ethics officers and administrators meet the TOTP step after the password. On
-    the enrolment page (no device yet) the code is computed from the secret the page shows, as an
-    authenticator app would; on the verification page from the person's device."""
+    """Supervisors, ethics officers and administrators meet the TOTP step after the password. A
+    person with no device yet is asked for an enrolment code: one is issued for them here, as the
+    server's command would (``manage.py issue_enrolment_code``), and typed in; on the enrolment page
+    that follows, the code is computed from the secret the page shows, as an authenticator app
+    would. On the verification page it comes from the person's device."""
     import base64
+    from urllib.parse import urlparse
 
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from registry.auth import enrolment
     from registry.auth.otp import current_token
+    from registry.models import User
 
-    if "/enrol/" in page.url:
+    if urlparse(page.url).path.endswith("/second-factor/enrol/"):
+        _code, text = enrolment.enrolment_code_issue(
+            actor=None, person=User.objects.get(username=username), via="browser test"
+        )
+        page.fill("input[name=enrolment_code]", text)
+        page.press("input[name=enrolment_code]", "Enter")
+        page.wait_for_load_state("domcontentloaded")
+        assert urlparse(page.url).path.endswith("/enrol/device/"), f"enrolment code refused for {username}"
+    if urlparse(page.url).path.endswith("/enrol/device/"):
         secret = page.locator("#otp-secret").get_attribute("data-secret").replace(" ", "")
         device = TOTPDevice(key=base64.b32decode(secret + "=" * (-len(secret) % 8)).hex())
     else:

@@ -421,6 +421,11 @@ EXPECTED: dict[str, Entry] = {
     "second_factor:enrol": Entry(
         get= "redirect    redirect    redirect    redirect    redirect    redirect    redirect    login",
         post="redirect    redirect    redirect    redirect    redirect    redirect    redirect    login",
+        data=lambda w, k: {"enrolment_code": "AAAA-BBBB-CCCC-DDDD"},
+    ),
+    "second_factor:enrol_device": Entry(
+        get= "redirect    redirect    redirect    redirect    redirect    redirect    redirect    login",
+        post="redirect    redirect    redirect    redirect    redirect    redirect    redirect    login",
         data=lambda w, k: {"token": "000000"},
     ),
     # --- classified meetings: K a meeting of the matrix's units every matrix person attends,
@@ -699,6 +704,29 @@ EXPECTED: dict[str, Entry] = {
         for model in ADMIN_MODELS
         for view in ADMIN_MODEL_VIEWS
     },
+    # A person's second factor: the administrator issues or revokes an enrolment code, or enrols a
+    # device at the desk. The person without a role needs no second factor: each action is refused.
+    "admin:registry_user_second_factor": Entry(
+        get=ADMIN_PAGE,
+        post="admin_login admin_login admin_login admin_login admin_login 405         admin_login admin_login",
+        kwargs=_admin_object("registry_user"),
+    ),
+    "admin:registry_user_enrolment_code_issue": Entry(
+        get= "admin_login admin_login admin_login admin_login admin_login 405         admin_login admin_login",
+        post="admin_login admin_login admin_login admin_login admin_login refused     admin_login admin_login",
+        kwargs=_admin_object("registry_user"),
+    ),
+    "admin:registry_user_enrolment_code_revoke": Entry(
+        get= "admin_login admin_login admin_login admin_login admin_login 405         admin_login admin_login",
+        post="admin_login admin_login admin_login admin_login admin_login refused     admin_login admin_login",
+        kwargs=_admin_object("registry_user"),
+    ),
+    "admin:registry_user_desk_enrol": Entry(
+        get= "admin_login admin_login admin_login admin_login admin_login redirect    admin_login admin_login",
+        post="admin_login admin_login admin_login admin_login admin_login refused     admin_login admin_login",
+        kwargs=_admin_object("registry_user"),
+        data=lambda w, k: {"start": "1"},
+    ),
     # Nobody adds a TOTP device for someone else, and a storage location is retired, not deleted.
     "admin:otp_totp_totpdevice_add": Entry(get=ADMIN_403),
     "admin:registry_storagelocation_delete": Entry(

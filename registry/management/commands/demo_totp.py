@@ -1,11 +1,12 @@
 """The second factor for the demo: the current code of each demo person who needs one.
 
-Supervisors, ethics officers and administrators enrol a TOTP device at their first log-in (the
-page shows a QR code and the secret). For trying the registry without an authenticator app:
+Supervisors, ethics officers and administrators give a code from an authenticator app after the
+password. ``seed_demo`` enrols a device for each demo person who needs one (as an administrator
+would at the desk), so the demo needs no app:
 
-    manage.py demo_totp            current codes of everyone who has enrolled
-    manage.py demo_totp --enrol    first give a device to each of them who has none, and print its
-                                   secret and otpauth:// address as well
+    manage.py demo_totp            current codes of everyone who has a device
+    manage.py demo_totp --enrol    first enrol a device (audited, as at the desk) for each of them
+                                   who has none, and print its secret and otpauth:// address too
 
 Only with DJANGO_DEBUG on: a production registry never prints anyone's codes.
 """
@@ -14,9 +15,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from registry.auth import otp
+from registry.auth import enrolment, otp
 from registry.models import User
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     help = "Print the current TOTP codes of the demo people who need a second factor (development only)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--enrol", action="store_true", help="give a confirmed device to those who have none")
+        parser.add_argument("--enrol", action="store_true", help="enrol a device for those who have none")
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -38,13 +38,14 @@ class Command(BaseCommand):
             device = otp.confirmed_device(person)
             new = False
             if device is None and options["enrol"]:
-                with transaction.atomic():
-                    device = otp.pending_device(person)
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
+                device = enrolment.enrolment_start(person=person)
+                device = enrolment.device_enrol_at_desk(actor=None, person=person, device=device, via="demo_totp")
                 new = True
             if device is None:
-                self.stdout.write(f"  {person.username:<14} not enrolled: the QR code is shown at the first log-in")
+                self.stdout.write(
+                    f"  {person.username:<14} no device: run demo_totp --enrol, or issue an enrolment code "
+                    f"(manage.py issue_enrolment_code {person.username})"
+                )
                 continue
             self.stdout.write(f"  {person.username:<14} {otp.current_token(device)}")
             if new:

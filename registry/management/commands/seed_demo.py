@@ -4,6 +4,10 @@ in every level and state, the later life (archive, loan, destruction) included.
 Idempotent: people, units and locations are found or made; each document is made only once (found
 by its sender's reference). Everything goes through the services, so the demo's audit chain is as
 real as production's.
+
+The demo people who need a second factor (supervisors, the ethics officer, the administrator) get
+a TOTP device enrolled for them, as an administrator would at the desk (audited): the demo needs no
+enrolment code, and ``manage.py demo_totp`` prints their current codes.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classification import Level
+from registry.auth import enrolment, otp
 from registry.models import (
     DecisionKind,
     Document,
@@ -99,13 +104,20 @@ class Command(BaseCommand):
             units = self.units()
             people = self.people(units)
             self.locations(people)
+            enrolled = self.second_factors(people)
         made = self.documents(units, people)
         self.stdout.write(f"demo data ready: {len(units)} units, {len(people)} people, {made} new documents")
+        if enrolled:
+            self.stdout.write(f"second-factor devices enrolled for: {', '.join(enrolled)}")
 
     def print_logins(self):
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD})")
         for username, full_name, _unit, _level, roles, _staff in PEOPLE:
             self.stdout.write(f"  {username:<14} {full_name:<6} {', '.join(r.value for r in roles)}")
+        self.stdout.write(
+            "Supervisors, the ethics officer and the administrator then give a code of their TOTP device:"
+        )
+        self.stdout.write("  manage.py demo_totp      prints their current codes (a new one every 30 seconds)")
 
     def units(self) -> dict[str, Unit]:
         units: dict[str, Unit] = {}
@@ -130,6 +142,17 @@ class Command(BaseCommand):
             user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
             people[username] = User.objects.get(pk=user.pk)
         return people
+
+    def second_factors(self, people) -> list[str]:
+        """A confirmed TOTP device for each demo person who needs one and has none (enrolled as at
+        the desk, audited with no actor)."""
+        enrolled = []
+        for username, person in people.items():
+            if otp.needs_second_factor(person) and otp.confirmed_device(person) is None:
+                device = enrolment.enrolment_start(person=person)
+                enrolment.device_enrol_at_desk(actor=None, person=person, device=device, via="seed_demo")
+                enrolled.append(username)
+        return enrolled
 
     def locations(self, people) -> None:
         for code, name, zone in LOCATIONS:
