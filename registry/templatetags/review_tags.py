@@ -14,3 +14,12 @@ def review_details(event) -> str:
     """The event's details with free text masked unless the viewer knows its document
     (``known`` is annotated by ``registry.review.details.with_known``; absent means not known)."""
     return visible_details(event.details, document_id=event.document_id, known=bool(getattr(event, "known", False)))
+
+
+@register.simple_tag
+def latest_chain_anchor():
+    """The newest anchor of the audit chain and whether the stored chain still holds it
+    (``registry.review.chain.latest_anchor``), for the chain's panel wherever it is shown."""
+    from registry.review.chain import latest_anchor
+
+    return latest_anchor()
