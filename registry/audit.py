@@ -29,6 +29,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -462,8 +463,11 @@ def verify_chain(*, since: tuple[int, str] | None = None, batch: int = BATCH) ->
     ``since`` = (sequence number, hash) of the head of an earlier whole verification: verify that
     event again (it must still carry that hash) and everything after it, not the events before it.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    # On PostgreSQL in a transaction of its own, for SET LOCAL; on SQLite a transaction would take
+    # the write lock (transaction_mode IMMEDIATE) for as long as the verification runs.
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic() if postgresql else nullcontext(), connection.cursor() as cursor:
+        if postgresql:
             cursor.execute("SET LOCAL DateStyle TO 'ISO'")  # how the lines write ``at``
         source = _line_source(cursor)
         if since is None:
