@@ -100,8 +100,8 @@ def _parse(text: str, line: int) -> Anchor:
         seq, digest = data["seq"], data["hash"]
     except (ValueError, KeyError, TypeError) as exc:
         raise AnchorFileError(f"line {line} is not an anchor ({exc.__class__.__name__})") from exc
-    if not isinstance(seq, int) or seq < 1 or not isinstance(digest, str):
-        raise AnchorFileError(f"line {line} is not an anchor (seq or hash)")
+    if not isinstance(seq, int) or seq < 1 or not isinstance(digest, str) or at.utcoffset() is None:
+        raise AnchorFileError(f"line {line} is not an anchor (seq, hash or a time without its UTC offset)")
     return Anchor(at=at, seq=seq, hash=digest, key_id=str(data.get("key_id", "")), line=line)
 
 
