@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config.audit_chain import audit_keys, syslog_address
 from config.env import database_from_url, env_bool, env_int, env_list, sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -216,6 +217,15 @@ REGISTRY_OFFICE_DAYS = tuple(int(day) for day in env_list("REGISTRY_OFFICE_DAYS"
 REGISTRY_VIEW_BURST_COUNT = env_int("REGISTRY_VIEW_BURST_COUNT", 20)
 REGISTRY_VIEW_BURST_MINUTES = env_int("REGISTRY_VIEW_BURST_MINUTES", 10)
 REGISTRY_RECALL_GRACE_DAYS = env_int("REGISTRY_RECALL_GRACE_DAYS", 7)
+
+# The audit chain (registry/audit.py). Each event's hash is an HMAC-SHA256 under a key kept outside
+# the database (config/audit_chain.py): {key id: key bytes}, and the id of the key for new events.
+REGISTRY_AUDIT_KEYS, REGISTRY_AUDIT_KEY_ID = audit_keys(var_dir=VAR_DIR, development=DEBUG)
+# ``verify_audit`` appends each verified head to this file (one JSON line per anchor); keep it on
+# another machine or on write-once storage. Empty: no file.
+REGISTRY_AUDIT_ANCHOR_FILE = os.environ.get("REGISTRY_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")).strip()
+# ... and sends it to this syslog address too (a socket path, udp://host:port or tcp://host:port).
+REGISTRY_AUDIT_SYSLOG = syslog_address(os.environ.get("REGISTRY_AUDIT_SYSLOG", ""))
 
 # Only the test settings turn this on: it lets the test database's flush truncate the audit table.
 AUDIT_ALLOW_TEST_FLUSH = False

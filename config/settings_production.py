@@ -1,8 +1,8 @@
 """Production settings: ``DJANGO_SETTINGS_MODULE=config.settings_production``.
 
-Everything of ``config.settings``, with DEBUG off whatever the environment says, a secret key that
-must come from the environment, HTTPS only (redirect, secure cookies, HSTS for a year with
-subdomains and preload), and ``manage.py check --deploy`` clean.
+Everything of ``config.settings``, with DEBUG off whatever the environment says, a secret key and
+the audit chain's HMAC key that must come from the environment, HTTPS only (redirect, secure
+cookies, HSTS for a year with subdomains and preload), and ``manage.py check --deploy`` clean.
 
 Behind a reverse proxy that terminates TLS, set ``DJANGO_SECURE_PROXY_SSL_HEADER`` to the header
 the proxy sets, e.g. ``HTTP_X_FORWARDED_PROTO`` (or ``HTTP_X_FORWARDED_PROTO=https``), and make
@@ -29,6 +29,13 @@ if len(_SECRET_KEY) < 50 or len(set(_SECRET_KEY)) < 5 or _SECRET_KEY.startswith(
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be a long random value (at least 50 characters), "
         'e.g. python3 -c "import secrets; print(secrets.token_urlsafe(64))"'
+    )
+
+# The audit chain's key is never invented in production: it must be the one the chain was made with.
+if not (os.environ.get("REGISTRY_AUDIT_KEYS", "").strip() or os.environ.get("REGISTRY_AUDIT_KEY_FILE", "").strip()):
+    raise ImproperlyConfigured(
+        "REGISTRY_AUDIT_KEYS or REGISTRY_AUDIT_KEY_FILE must be set with config.settings_production "
+        "(the audit chain's HMAC key, kept outside the database)"
     )
 
 from config.settings import *  # noqa: E402, F403  (the key is checked before the base settings load)

@@ -16,3 +16,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 AUDIT_ALLOW_TEST_FLUSH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A fixed audit key (not a secret: it signs nothing outside the test databases), and no anchor file
+# unless a test names one.
+REGISTRY_AUDIT_KEYS = {"test-1": b"registry-test-audit-key-0123456789abcdef"}
+REGISTRY_AUDIT_KEY_ID = "test-1"
+REGISTRY_AUDIT_ANCHOR_FILE = ""
+REGISTRY_AUDIT_SYSLOG = None

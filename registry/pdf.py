@@ -553,9 +553,11 @@ def inspection_report_context(*, scope, date_from, date_to, verification, scope_
     the events per action in the period, and every anomaly report's rows (capped, with totals).
     Handling metadata only, never a subject: the report is marked 限閱."""
     from registry.review import reports
+    from registry.review.chain import latest_anchor
 
     start, end = reports.period_bounds(date_from, date_to)
     counts = reports.action_counts(reports.events_in_period(scope, start, end))
+    anchored = latest_anchor()
     restricted = Level.RESTRICTED
     return {
         "marking_label": restricted.label,
@@ -565,6 +567,8 @@ def inspection_report_context(*, scope, date_from, date_to, verification, scope_
         "scope_label": "全機關" if scope.whole_office else f"{scope_unit.name if scope_unit else ''}及所屬單位",
         "verification": verification,
         "verified_at": roc_stamp(verification.verified_at),
+        # The latest anchor outside the database, beside the head hash (registry/review/anchors.py).
+        "anchor": anchored and {**vars(anchored.anchor), "at": roc_stamp(anchored.anchor.at), "holds": anchored.holds},
         "counts": [{**row, "label": str(row["label"])} for row in counts],
         "events_total": sum(row["count"] for row in counts),
         "sections": _inspection_sections(scope, start, end),

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+# The key id of events hashed with plain SHA-256, before the chain was keyed (config/audit_chain.py).
+LEGACY_KEY_ID = "sha256"
 
 
 class AuditAction(models.TextChoices):
@@ -94,7 +96,11 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One link of the chain. The database refuses UPDATE, DELETE and TRUNCATE on this table."""
+    """One link of the chain. The database refuses UPDATE, DELETE and TRUNCATE on this table.
+
+    ``hash`` is an HMAC-SHA256 under the key named by ``key_id`` (``registry.audit``); events made
+    before the chain was keyed carry ``key_id`` "sha256" and a plain SHA-256.
+    """
 
     seq = models.BigIntegerField(_("sequence number"), unique=True)
     at = models.DateTimeField(_("time"))
@@ -119,6 +125,7 @@ class AuditEvent(models.Model):
     details = models.TextField(_("details (canonical JSON)"))
     prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    key_id = models.CharField(_("key id"), max_length=16)
 
     class Meta:
         verbose_name = _("audit event (稽核紀錄)")

@@ -21,7 +21,8 @@ class VerificationSource(models.TextChoices):
 
 
 class ChainVerification(models.Model):
-    """One re-computation of the whole audit chain (``registry.audit.verify_chain``)."""
+    """One re-computation of the audit chain (``registry.audit.verify_chain``): of the whole chain,
+    or, incrementally, from the head of the last whole verification onwards (``from_seq``)."""
 
     verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
     verified_by = models.ForeignKey(
@@ -38,6 +39,11 @@ class ChainVerification(models.Model):
     # The last event that verified: the head when the chain is whole, the link before the break otherwise.
     through_seq = models.BigIntegerField(_("verified through sequence number"), null=True, blank=True)
     head_hash = models.CharField(_("hash of that event"), max_length=64, blank=True)
+    head_key_id = models.CharField(_("key id of that event"), max_length=16, blank=True)
+    # Empty for a verification of the whole chain; the first sequence number re-computed otherwise.
+    from_seq = models.BigIntegerField(_("verified from sequence number"), null=True, blank=True)
+    # Where the verified head was anchored outside the database (file, syslog), if anywhere.
+    anchored_to = models.CharField(_("anchored to"), max_length=300, blank=True)
     broken_seq = models.BigIntegerField(_("first broken sequence number"), null=True, blank=True)
     problem = models.CharField(_("what does not hold"), max_length=200, blank=True)
 

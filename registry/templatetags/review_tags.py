@@ -21,3 +21,12 @@ def review_details(event) -> str:
 def rule_name(rule: str) -> str:
     """A rule of the rule book by its name for people (``registry.policies.labels``)."""
     return rule_label(rule)
+
+
+@register.simple_tag
+def latest_chain_anchor():
+    """The newest anchor of the audit chain and whether the stored chain still holds it
+    (``registry.review.chain.latest_anchor``), for the chain's panel wherever it is shown."""
+    from registry.review.chain import latest_anchor
+
+    return latest_anchor()

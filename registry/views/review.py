@@ -129,7 +129,9 @@ class ReviewHomeView(ReviewView, TemplateView):
 
 
 class ChainVerifyView(ReviewView, View):
-    """POST: re-compute the whole chain now and record the verification (ethics officers only)."""
+    """POST: verify the chain now from the head of the last whole verification onwards (only the
+    events added since, so a request stays short however long the chain grows), and record it
+    (ethics officers only). ``manage.py verify_audit`` verifies the whole chain."""
 
     http_method_names = ["post"]
     denied_purpose = "chain_verify"
@@ -138,12 +140,12 @@ class ChainVerifyView(ReviewView, View):
         return user.has_role(Role.ETHICS)
 
     def post(self, request, *args, **kwargs):
-        result = verify_and_record(source=VerificationSource.PAGE, user=request.user)
+        result = verify_and_record(source=VerificationSource.PAGE, user=request.user, incremental=True)
         if result.whole:
             messages.success(
                 request,
-                _("The audit chain is whole: %(count)d events verified, through sequence number %(seq)d.")
-                % {"count": result.checked, "seq": result.through_seq or 0},
+                _("The audit chain is whole: %(count)d events verified, from sequence number %(from)d through %(seq)d.")
+                % {"count": result.checked, "from": result.from_seq or 1, "seq": result.through_seq or 0},
             )
         else:
             messages.error(

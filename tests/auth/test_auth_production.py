@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -22,6 +23,7 @@ def run(args, tmp_path, **env_overrides):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
             "DJANGO_ALLOWED_HOSTS": "registry.example.gov.tw",
             "REGISTRY_VAR_DIR": str(tmp_path),
+            "REGISTRY_AUDIT_KEYS": "prod-1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     for key, value in env_overrides.items():
@@ -78,6 +80,8 @@ def test_the_proxy_header_is_trusted_only_when_set(tmp_path):
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
+        ({"REGISTRY_AUDIT_KEYS": None}, "REGISTRY_AUDIT_KEYS"),
+        ({"REGISTRY_AUDIT_KEYS": "prod-1:c2hvcnQ="}, "at least 32"),
     ],
 )
 def test_production_settings_refuse_a_missing_key_and_debug(tmp_path, overrides, named):
@@ -86,3 +90,4 @@ def test_production_settings_refuse_a_missing_key_and_debug(tmp_path, overrides,
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
     assert not (tmp_path / "secret_key").exists()
+    assert not (tmp_path / "audit_key").exists()  # production never invents an audit key

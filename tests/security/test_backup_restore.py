@@ -10,6 +10,7 @@ taken with the same client tools an operator uses, and ``verify_audit`` runs in 
 
 from __future__ import annotations
 
+import base64
 import glob
 import os
 import re
@@ -92,16 +93,20 @@ def connect(database: str):
 
 
 def verify_audit(database: str) -> subprocess.CompletedProcess:
-    """``manage.py verify_audit`` in its own process, against ``database``."""
+    """``manage.py verify_audit --no-anchor`` in its own process, against ``database``, with the
+    audit key the chain was made with (the test settings' key) given as the environment gives it."""
+    keys = ",".join(f"{key_id}:{base64.b64encode(key).decode()}" for key_id, key in settings.REGISTRY_AUDIT_KEYS.items())
     env = {
         **os.environ,
         "DATABASE_URL": database_url(database),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": "backup-restore-test",
         "DJANGO_DEBUG": "false",
+        "REGISTRY_AUDIT_KEYS": keys,
+        "REGISTRY_AUDIT_KEY_ID": settings.REGISTRY_AUDIT_KEY_ID,
     }
     return subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), "verify_audit"],
+        [sys.executable, str(BASE_DIR / "manage.py"), "verify_audit", "--no-anchor"],
         check=False, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
     )
 
