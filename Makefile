@@ -121,7 +121,8 @@ test: install
 	fi
 	ensure_debs $$debs
 	rc=0
-	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?
+	# WITH_REPLICA: a streaming replica beside the throwaway cluster, for tests/scale/test_read_replica.py.
+	WITH_REPLICA=$${WITH_REPLICA:-1} scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?
 	if [ "$$rc" -eq 5 ]; then
 	    echo "error: pytest collected no tests (exit code 5): failing" >&2
 	    exit 1

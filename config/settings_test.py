@@ -16,3 +16,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 AUDIT_ALLOW_TEST_FLUSH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The suite's tests write and read inside one test transaction (or right after a commit, through
+# the live server), so their reads stay on the primary. tests/scale/test_read_replica.py turns the
+# replica on and proves, against the real streaming replica that scripts/with-postgres.sh starts,
+# that the heavy reads land there and the writes and the audit chain on the primary.
+REGISTRY_REPLICA_READS = False
+if "replica" in DATABASES:
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0
