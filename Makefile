@@ -70,7 +70,7 @@ ensure_debs() {
 endef
 export ENSURE_DEBS_FN
 
-.PHONY: help install run test bench lint clean-db
+.PHONY: help install run test bench serve loadtest lint clean-db
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -143,6 +143,14 @@ bench: install
 	export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
 	PG_DATA_DIR=$(BENCH_DIR)/pgdata PG_SERVER_OPTS="$(BENCH_PG_OPTS)" \
 	    scripts/with-postgres.sh $(VENV_PY) manage.py bench $(BENCH_ARGS)
+
+serve: install
+	@# Production settings under gunicorn on 127.0.0.1:8000 (HTTPS, a self-signed certificate under
+	@# var/serve/); a throwaway PostgreSQL unless DATABASE_URL is set; the demo data when empty.
+	scripts/with-postgres.sh scripts/serve.sh
+
+loadtest: install
+	@scripts/loadtest.sh
 
 lint: install
 	@if [ ! -x $(VENV)/bin/ruff ] || [ ! -x $(VENV)/bin/bandit ]; then
