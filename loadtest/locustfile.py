@@ -20,7 +20,8 @@ import random
 
 from locust import HttpUser, between, constant, task
 
-SESSIONS = json.loads(open(os.environ.get("LOADTEST_SESSIONS", "var/loadtest/sessions.json"), encoding="utf-8").read())
+with open(os.environ.get("LOADTEST_SESSIONS", "var/loadtest/sessions.json"), encoding="utf-8") as _file:
+    SESSIONS = json.load(_file)
 _next = itertools.count()
 
 
