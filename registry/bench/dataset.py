@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from classification import Level
@@ -68,6 +68,9 @@ class Shape:
     handler_grants: int = 1000
     years: int = 11  # documents registered over this many years, up to now
     locations: int = 20
+    # Build as for a big office: plain indexes dropped and made again at the end, foreign keys not
+    # checked row by row (None: from 100,000 documents on).
+    bulk: bool | None = None
 
     @property
     def departments(self) -> int:
@@ -108,6 +111,13 @@ _OPENED_ON = ("opened", "routed", "signed", "handling", "to_archive", "archived"
 _ROUTED_ON = ("routed", "signed", "handling", "to_archive", "archived", "on_loan", "destroyed")
 _SIGNED_ON = ("signed", "handling", "to_archive", "archived", "on_loan", "destroyed")
 _FILED = ("archived", "on_loan", "destroyed")
+
+
+_BULK_TABLES = (
+    "registry_document", "registry_needtoknowgrant", "registry_documentuserobjectpermission",
+    "registry_handlingstep", "registry_documentcopy", "registry_copycustody", "registry_loan",
+    "registry_dispatch", "registry_auditevent",
+)
 
 
 def _sql_list(values) -> str:
@@ -168,8 +178,10 @@ class _Builder:
             if self.scalar(f"SELECT EXISTS (SELECT 1 FROM {table})"):
                 raise RuntimeError(f"the bench office is built into an empty, freshly migrated database ({table} has rows)")
         with transaction.atomic():
-            if self.s.documents >= 100_000:
+            indexes = []
+            if self.s.bulk or (self.s.bulk is None and self.s.documents >= 100_000):
                 self._skip_row_checks()
+                indexes = self._drop_indexes()
             self.step("units and people", self.people)
             self.step("documents", self.documents)
             self.step("handling steps", self.steps)
@@ -178,11 +190,30 @@ class _Builder:
             self.step("dispatches", self.dispatches)
             self.step("audit chain", self.chain)
             self.step("sequences", self.sequences)
+            if indexes:
+                self.step(f"{len(indexes)} indexes", lambda: [self.sql(index) for index in indexes])
         for table in ("registry_document", "registry_needtoknowgrant", "registry_documentuserobjectpermission",
                       "registry_handlingstep", "registry_documentcopy", "registry_loan", "registry_dispatch",
                       "registry_auditevent", "registry_user"):
             self.built.counts[table] = self.scalar(f"SELECT count(*) FROM {table}")
         return self.built
+
+    def _drop_indexes(self) -> list[str]:
+        """Drop the plain indexes of the big tables for the build and give back their definitions:
+        one sort per index afterwards is much cheaper than millions of index insertions. Unique
+        indexes and primary keys stay (constraints)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT i.indexname, i.indexdef FROM pg_indexes i
+                   WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+                     AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+                     AND i.indexdef NOT LIKE 'CREATE UNIQUE%%'""",
+                [list(_BULK_TABLES)],
+            )
+            found = cursor.fetchall()
+            for name, _definition in found:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return [definition for _name, definition in found]
 
     def _skip_row_checks(self) -> None:
         """Skip the foreign-key checks row by row for this transaction (millions of trigger calls).
@@ -191,7 +222,7 @@ class _Builder:
         try:
             with transaction.atomic():
                 self.sql("SET LOCAL session_replication_role = replica")
-        except Exception:  # noqa: BLE001  (not a superuser: keep the checks)
+        except DatabaseError:  # not a superuser: keep the checks
             self.out("    (not a superuser: building with foreign-key checks row by row)")
 
     def people(self) -> None:

@@ -114,12 +114,19 @@ def reference_queries(person, permission_id: int, total: int, page_size: int) ->
     whole = visible == "SELECT id, registered_at FROM registry_document"
     row = "SELECT d.* FROM registry_document d"
     queries = {"count": (f"SELECT count(*) FROM ({visible}) v", params)}
+
+    def narrow_first(where: str = "", order: str = "DESC", limit: int = page_size) -> str:
+        # The page's keys from the narrow union first, then the 25 rows themselves.
+        return (
+            f"{row} JOIN (SELECT id, registered_at FROM ({visible}) v {where} "
+            f"ORDER BY registered_at {order}, id {order} LIMIT {limit}) top ON top.id = d.id "
+            f"ORDER BY top.registered_at {order}, top.id {order}"
+        )
+
     if whole:
         queries["first"] = (f"{row} ORDER BY registered_at DESC, id DESC LIMIT {page_size}", params)
     else:
-        queries["first"] = (
-            f"{row} JOIN ({visible}) v ON v.id = d.id ORDER BY v.registered_at DESC, v.id DESC LIMIT {page_size}", params
-        )
+        queries["first"] = (narrow_first(), params)
     pages = max(1, -(-total // page_size))
     middle = max(1, pages // 2)
     boundary = None
@@ -139,20 +146,14 @@ def reference_queries(person, permission_id: int, total: int, page_size: int) ->
                 keyset,
             )
         else:
-            queries["middle"] = (
-                f"{row} JOIN ({visible}) v ON v.id = d.id WHERE (v.registered_at, v.id) < (%(at)s, %(id)s) "
-                f"ORDER BY v.registered_at DESC, v.id DESC LIMIT {page_size}",
-                keyset,
-            )
+            queries["middle"] = (narrow_first("WHERE (registered_at, id) < (%(at)s, %(id)s)"), keyset)
     else:
         queries["middle"] = queries["first"]
     last_rows = total - (pages - 1) * page_size
     if whole:
         queries["last"] = (f"{row} ORDER BY registered_at ASC, id ASC LIMIT {last_rows}", params)
     else:
-        queries["last"] = (
-            f"{row} JOIN ({visible}) v ON v.id = d.id ORDER BY v.registered_at ASC, v.id ASC LIMIT {last_rows}", params
-        )
+        queries["last"] = (narrow_first(order="ASC", limit=last_rows), params)
     return queries
 
 
