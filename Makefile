@@ -150,7 +150,7 @@ serve: install
 	scripts/with-postgres.sh scripts/serve.sh
 
 loadtest: install
-	@scripts/loadtest.sh
+	@BENCH_PG_OPTS="$(BENCH_PG_OPTS)" scripts/loadtest.sh
 
 lint: install
 	@if [ ! -x $(VENV)/bin/ruff ] || [ ! -x $(VENV)/bin/bandit ]; then

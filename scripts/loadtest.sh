@@ -16,7 +16,9 @@ say() { printf 'loadtest: %s\n' "$*" >&2; }
 PY=${PYTHON:-.venv/bin/python}
 if [ -z "${DATABASE_URL:-}" ]; then
     if [ -e var/bench/pgdata/PG_VERSION ]; then
-        exec env PG_DATA_DIR=var/bench/pgdata scripts/with-postgres.sh "$0" "$@"
+        # The bench cluster, with the memory make bench gives it (BENCH_PG_OPTS in the Makefile).
+        exec env PG_DATA_DIR=var/bench/pgdata PG_SERVER_OPTS="${PG_SERVER_OPTS:-${BENCH_PG_OPTS:-}}" \
+            scripts/with-postgres.sh "$0" "$@"
     fi
     exec scripts/with-postgres.sh "$0" "$@"
 fi
