@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,7 @@ def database_from_url(url: str) -> dict:
     scheme = parsed.scheme.lower()
     if scheme in {"postgres", "postgresql", "pgsql"}:
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        options["options"] = _with_jit_off(options.get("options", ""))
         return {
             "ENGINE": "config.db.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -52,6 +54,9 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": options,
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # PgBouncer in transaction pooling hands each transaction to any server connection: a
+            # server-side cursor (QuerySet.iterator) kept open between transactions would be lost.
+            "DISABLE_SERVER_SIDE_CURSORS": env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
         }
     if scheme == "sqlite":
         path = unquote(parsed.path)
@@ -63,6 +68,22 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with postgres:// or sqlite:///, not {scheme or '(nothing)'}://"
     )
+
+
+def _with_jit_off(options: str) -> str:
+    """The libpq ``options`` of the URL with ``-c jit=off`` added, unless the URL sets jit itself.
+
+    The register's need-to-know filter (``scope OR EXISTS(grant)``) is estimated so costly at a
+    million documents that PostgreSQL switches on its JIT compiler, which then spends 150–190 ms
+    compiling every such query before running it (measured with ``manage.py bench``, where
+    ``--explain`` shows the JIT timing). The application's queries are short OLTP queries that
+    never repay compilation, so JIT is off for its connections. PgBouncer refuses a start-up
+    ``-c jit`` it does not track: behind it, list ``options`` in its ``ignore_startup_parameters``
+    and set the same on the role instead (``ALTER ROLE registry_app SET jit = off``).
+    """
+    if re.search(r"(^|\s)(-c\s*|--)jit\s*=", options):
+        return options
+    return f"{options} -c jit=off".strip()
 
 
 def sqlite_database(path: str) -> dict:

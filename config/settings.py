@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "registry.db.PinAfterWriteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.SecurityHeadersMiddleware",
@@ -101,6 +102,22 @@ if os.environ.get("DATABASE_URL"):
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(str(VAR_DIR / "registry.sqlite3"))}
+
+# A streaming replica (hot standby) of the primary for the heavy reads: registry/db.py says which.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if DATABASES["default"]["ENGINE"] != "config.db.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL primary in DATABASE_URL")
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    if DATABASES["replica"]["ENGINE"] != "config.db.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+    # Tests: no test database is created on the standby (it is read-only); the one created on the
+    # primary reaches it by replication, under the same name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["registry.db.PrimaryReplicaRouter"]
+# Heavy reads go to the replica when there is one; off sends everything to the primary again.
+REGISTRY_REPLICA_READS = "replica" in DATABASES and env_bool("DATABASE_REPLICA_READS", True)
+# After a person changes something, their reads stay on the primary this long (read-your-writes).
+REGISTRY_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registry.User"

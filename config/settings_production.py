@@ -58,3 +58,14 @@ _proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
 if _proxy_header:
     _name, _, _value = _proxy_header.partition("=")
     SECURE_PROXY_SSL_HEADER = (_name.strip(), _value.strip() or "https")
+
+# Static files from the app servers themselves (WhiteNoise): collectstatic writes them into
+# STATIC_ROOT compressed and under content-hashed names, served with far-future caching. No web
+# server is needed in front for them; behind nginx, nginx may serve STATIC_ROOT instead.
+# Right after SecurityMiddleware, so the HTTPS redirect and HSTS cover static files too.
+_after = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE[:_after], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_after:]]  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

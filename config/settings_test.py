@@ -23,3 +23,11 @@ REGISTRY_AUDIT_KEYS = {"test-1": b"registry-test-audit-key-0123456789abcdef"}
 REGISTRY_AUDIT_KEY_ID = "test-1"
 REGISTRY_AUDIT_ANCHOR_FILE = ""
 REGISTRY_AUDIT_SYSLOG = None
+
+# The suite's tests write and read inside one test transaction (or right after a commit, through
+# the live server), so their reads stay on the primary. tests/scale/test_read_replica.py turns the
+# replica on and proves, against the real streaming replica that scripts/with-postgres.sh starts,
+# that the heavy reads land there and the writes and the audit chain on the primary.
+REGISTRY_REPLICA_READS = False
+if "replica" in DATABASES:
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0

@@ -6,6 +6,9 @@ typed into a form could carry one — so such a cell gets a leading single quote
 include a document's subject: the query reads registration numbers and levels only; free text in
 the details of an event about a document the exporter does not know is masked, as on the pages
 (``registry.review.details``).
+
+The events come from ``registry.review.reports.trail_events``, bound to the replica for heavy reads
+when there is one (``registry.db``); the streaming below reads from the database it was bound to.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ period (``start`` inclusive, ``end`` exclusive, aware datetimes); the reports ab
 state of things (grants, copies, loans, declassification) take "now" or "today".
 
 Nothing here reads a document's subject: rows carry registration numbers and levels only.
+
+These are the registry's heavy reads: each query starts from ``registry.db.heavy``, which binds it
+to a streaming replica when one is configured (``DATABASE_REPLICA_URL``), unless the reviewer just
+changed something or the call runs inside a transaction (then the primary answers).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import Case, CharField, Count, F, JSONField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, ExtractHour, ExtractIsoWeekDay, ExtractMinute
@@ -24,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from classification import Level
+from registry.db import heavy
 from registry.models import (
     AuditAction,
     AuditEvent,
@@ -122,7 +127,7 @@ def trail_events(
     date_to: date | None = None,
 ) -> QuerySet:
     """The trail filtered as the search form asks (unfiltered columns, not rows)."""
-    queryset = scope.events(AuditEvent.objects.all())
+    queryset = scope.events(heavy(AuditEvent.objects.all()))
     if person := (person or "").strip():
         queryset = queryset.filter(Q(actor__username__iexact=person) | Q(actor__full_name__icontains=person))
     if unit is not None:
@@ -139,7 +144,7 @@ def trail_events(
 
 def events_in_period(scope: ReviewScope, start: datetime | None, end: datetime | None) -> QuerySet:
     """Every event of the period within the reviewer's scope."""
-    return _in_period(scope.events(AuditEvent.objects.all()), start, end)
+    return _in_period(scope.events(heavy(AuditEvent.objects.all())), start, end)
 
 
 def action_counts(queryset: QuerySet) -> list[dict]:
@@ -151,7 +156,7 @@ def action_counts(queryset: QuerySet) -> list[dict]:
 
 def person_activity(scope: ReviewScope, person: User, start: datetime | None, end: datetime | None) -> QuerySet:
     """A person's events in the period, within the reviewer's scope."""
-    return _in_period(scope.events(AuditEvent.objects.filter(actor=person)), start, end)
+    return _in_period(scope.events(heavy(AuditEvent.objects.filter(actor=person))), start, end)
 
 
 def people_in_scope(scope: ReviewScope) -> QuerySet:
@@ -164,7 +169,7 @@ def people_in_scope(scope: ReviewScope) -> QuerySet:
 def refusals_by_rule(scope: ReviewScope, start: datetime | None, end: datetime | None) -> QuerySet:
     """The same refusals by the rule of the rule book that refused them (``details.rule``; a read
     answered 404 names none), most first: which rules people run into."""
-    events = _in_period(scope.events(AuditEvent.objects.filter(action__in=REFUSALS)), start, end)
+    events = _in_period(scope.events(heavy(AuditEvent.objects.filter(action__in=REFUSALS))), start, end)
     data = Cast("details", JSONField())
     return (
         events.order_by()
@@ -177,7 +182,7 @@ def refusals_by_rule(scope: ReviewScope, start: datetime | None, end: datetime |
 
 def refused_accesses(scope: ReviewScope, start: datetime | None, end: datetime | None) -> QuerySet:
     """Refused accesses and refused actions in the period, one row per person, most first."""
-    events = _in_period(scope.events(AuditEvent.objects.filter(action__in=REFUSALS)), start, end)
+    events = _in_period(scope.events(heavy(AuditEvent.objects.filter(action__in=REFUSALS))), start, end)
     return (
         events.order_by()
         .values("actor_id", "actor__username", "actor__full_name", "actor__unit__name")
@@ -211,7 +216,7 @@ def off_hours_views(
     opens, closes = hours if hours is not None else settings.REGISTRY_OFFICE_HOURS
     office_days = sorted(days if days is not None else settings.REGISTRY_OFFICE_DAYS)
     tz = taipei()
-    events = _in_period(scope.events(AuditEvent.objects.filter(action__in=VIEWS_AND_PRINTS)), start, end)
+    events = _in_period(scope.events(heavy(AuditEvent.objects.filter(action__in=VIEWS_AND_PRINTS))), start, end)
     return events.annotate(
         local_minute=ExtractHour("at", tzinfo=tz) * 60 + ExtractMinute("at", tzinfo=tz),
         local_weekday=ExtractIsoWeekDay("at", tzinfo=tz),
@@ -294,19 +299,22 @@ def view_bursts(
     minutes = settings.REGISTRY_VIEW_BURST_MINUTES if minutes is None else int(minutes)
     views = _in_period(
         scope.events(
-            AuditEvent.objects.filter(
-                action=AuditAction.DOCUMENT_VIEW, actor__isnull=False, document__isnull=False
+            heavy(
+                AuditEvent.objects.filter(
+                    action=AuditAction.DOCUMENT_VIEW, actor__isnull=False, document__isnull=False
+                )
             )
         ),
         start,
         end,
     )
     views_sql, views_params = views.order_by().values_list("id", "actor_id", "document_id", "at").query.sql_with_params()
+    connection = connections[views.db]
     template = _BURSTS_POSTGRESQL if connection.vendor == "postgresql" else _BURSTS_SQLITE
     with connection.cursor() as cursor:
         cursor.execute(template.format(views=views_sql), [*views_params, minutes, count])
         rows = cursor.fetchall()
-    people = User.objects.select_related("unit").in_bulk([row[0] for row in rows])
+    people = User.objects.using(views.db).select_related("unit").in_bulk([row[0] for row in rows])
     return [
         Burst(person=people.get(actor_id), peak=peak, windows=windows, first_at=_aware(first), last_at=_aware(last))
         for actor_id, peak, windows, first, last in rows
@@ -318,7 +326,7 @@ def view_bursts(
 
 def open_ended_grants(scope: ReviewScope) -> QuerySet:
     """Live need-to-know grants without an end on 極機密 and 絕對機密 documents."""
-    grants = NeedToKnowGrant.objects.filter(
+    grants = heavy(NeedToKnowGrant.objects.all()).filter(
         ended_at__isnull=True, expires_at__isnull=True, document__level__gte=HIGHEST_LEVELS_FROM
     )
     if not scope.whole_office:
@@ -337,7 +345,9 @@ def unreturned_copies(scope: ReviewScope, *, now: datetime | None = None, grace_
     """Numbered copies still held ``grace_days`` (``REGISTRY_RECALL_GRACE_DAYS``) after their recall."""
     now = now or timezone.now()
     grace_days = settings.REGISTRY_RECALL_GRACE_DAYS if grace_days is None else grace_days
-    copies = DocumentCopy.objects.filter(state=CopyState.HELD, recalled_at__lt=now - timedelta(days=grace_days))
+    copies = heavy(DocumentCopy.objects.all()).filter(
+        state=CopyState.HELD, recalled_at__lt=now - timedelta(days=grace_days)
+    )
     if not scope.whole_office:
         copies = copies.filter(scope.people_q("holder__") | scope.documents_q("document__"))
     return (
@@ -352,7 +362,7 @@ def unreturned_copies(scope: ReviewScope, *, now: datetime | None = None, grace_
 
 def loans_overdue(scope: ReviewScope, *, today: date | None = None) -> QuerySet:
     """Loans out past their due date (``registry.selectors.archive.overdue_loans``)."""
-    loans = overdue_loans(today=today)
+    loans = heavy(overdue_loans(today=today))
     if not scope.whole_office:
         loans = loans.filter(scope.people_q("borrower__") | scope.documents_q("document__"))
     return (
@@ -369,7 +379,7 @@ def unreviewed_declassification(scope: ReviewScope, *, today: date | None = None
     """Documents whose declassification condition is met (``declassification_due``) and that nobody
     has reviewed since: never reviewed, or last reviewed before the condition was met (``due``)."""
     today = today or timezone.localdate()
-    documents = declassification_due(today=today).annotate(
+    documents = heavy(declassification_due(today=today)).annotate(
         due=Case(
             When(
                 declass_due_on__lte=today,

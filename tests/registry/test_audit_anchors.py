@@ -219,7 +219,7 @@ def test_since_anchor_refuses_an_unreadable_or_malformed_file(tmp_path):
     with pytest.raises(CommandError, match="line 2 is not an anchor"):
         call_command("verify_audit", "--since-anchor", str(bad), stdout=StringIO())
     bad.write_text('{"at":"2026-11-24T05:00:00","seq":1,"hash":"ab"}\n')
-    with pytest.raises(CommandError, match="line 1 is not an anchor .*UTC offset"):
+    with pytest.raises(CommandError, match=r"line 1 is not an anchor .*UTC offset"):
         call_command("verify_audit", "--since-anchor", str(bad), stdout=StringIO())
     with pytest.raises(CommandError, match="cannot read"):
         call_command("verify_audit", "--since-anchor", str(tmp_path / "missing"), stdout=StringIO())

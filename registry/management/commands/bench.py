@@ -1,13 +1,21 @@
-"""Benchmarks: how long the printed forms (and the register list) take on this machine.
+"""Benchmarks: the printed forms, and a city's registry at 10,000 and 1,000,000 documents.
 
-    manage.py bench [--runs 5] [--only forms,lists] [--list-sizes 1000,10000] [--keepdb]
+    manage.py bench [--runs 5] [--only forms,scale] [--sizes 10000,1000000] [--explain] [--keepdb]
 
-``make bench`` runs it on a throwaway PostgreSQL cluster (scripts/with-postgres.sh). Even there the
-command never writes into the database it is configured with: it creates a database of its own
-beside it (``bench_<name>``), migrates it (the audit triggers come from the migrations), makes its
-units, people and documents through the services, measures, and drops it again. With ``--keepdb``
-the bench database is kept and reused the next time; the setup finds what it made before and only
-adds what is missing, so running it twice changes nothing that matters.
+``make bench`` runs it on a PostgreSQL cluster kept under ``var/bench/`` (scripts/with-postgres.sh
+with ``PG_DATA_DIR``). The command never writes into the database it is configured with:
+
+* ``forms`` creates a database of its own beside it (``bench_<name>``), migrates it (the audit
+  triggers come from the migrations), makes its units, people and documents through the services,
+  measures the printed forms, and drops it again (``--keepdb`` keeps it for the next run).
+* ``scale`` builds an office of each size in ``--sizes`` with set-based SQL (``registry.bench``),
+  once: the offices are kept in databases named for the schema's migration state and reused by the
+  next run. It then measures, interleaved across the sizes, the register (count, first, middle and
+  last page) of five designated people beside the hand-written reference SQL, the document page,
+  the dashboards, the archive, declassification and review pages, registration throughput at 1, 2
+  and 8 clients beside the limit of one locked counter row (on a copy of the smallest office), the
+  chain check's events per second, and one list query with JIT on and off. ``--explain`` prints
+  the ``EXPLAIN (ANALYZE, BUFFERS)`` of the queries each list page ran at the largest size.
 
 Speed is reported, not tested: a missed target is printed as MISSED and the exit code stays 0.
 
@@ -162,6 +170,8 @@ def _register(o: Office, *, subject: str, level: Level, tag: str, walk: bool):
         authorization_ref="國密授字第1150000001號",
         authorization_by="國防部",
         pages=12,
+        # Enough registered copies for every reader and attendee (the rest are reproductions).
+        copies_count=max(READERS, MEETING_ATTENDEES),
         attachments=2,
         attachment_note="演習地圖、通訊名冊",
     )
@@ -298,6 +308,7 @@ def party_request(o: Office):
             released_part="會議紀錄第1頁至第12頁（已遮蔽個人資料）",
             conditions="現場閱覽，由本府人員在場監督",
             reasons="卷內含機密附件及第三人個人資料，其餘部分無保密必要，依行政程序法第46條第3項提供。",
+            release_basis="所示部分不含機密附件及第三人個人資料，已無保密必要。",
         )
     return request
 
@@ -434,75 +445,113 @@ def bench_forms(ctx: BenchContext) -> Section:
     return section
 
 
-def bench_lists(ctx: BenchContext) -> Section:
-    """register_for(user): one page of 25 rows (and its count), at growing numbers of documents."""
-    from registry.models import Document
-    from registry.models.documents import GrantBasis
-    from registry.policies import register_for
-    from registry.services.grants import grant_create
+def bench_scale(ctx: BenchContext) -> Section:
+    """A city's registry at each size of ``--sizes``: see the module's doc."""
+    from registry.bench import databases, scale
 
-    sizes = ctx.options["list_sizes"]
-    o = office()
-    people = [("clerk (unit scope)", o.clerk), ("handler (need-to-know, 10%)", o.handler), ("ethics (all, masked)", o.ethics)]
-    results: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in people}
-    section = Section("Register list: register_for(user) newest first — page of 25 rows, and the count")
+    out, runs, sizes = ctx.out, ctx.runs, ctx.options["sizes"]
+    key = databases.dataset_key()
+    names = {}
     for size in sizes:
-        have = Document.objects.filter(sender_ref__startswith=f"{BENCH_MARK}-list-").count()
-        if have < size:
-            started = time.perf_counter()
-            for n in range(have, size):
-                with transaction.atomic():
-                    level = (Level.CONFIDENTIAL, Level.OFFICIAL_SECRET)[n % 2]
-                    document = _register(o, subject=f"清單效能測試文件{n:05d}", level=level, tag=f"list-{n:05d}", walk=False)
-                    if n % 10 == 0:
-                        grant_create(
-                            document=document,
-                            user=o.handler,
-                            basis=GrantBasis.OTHER,
-                            reason="效能測試",
-                            granted_by=o.supervisor,
-                        )
-            ctx.out(f"  registered {size - have} documents through the services in {time.perf_counter() - started:.1f} s")
-        if connection.vendor == "postgresql":
-            # Right after thousands of inserts the heap has no hint bits or visibility map yet, and
-            # the timings mostly measure that; a live registry's tables have been vacuumed.
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        for label, person in people:
-            person.__dict__.pop("role_names", None)
+        names[size], _ = databases.ensure_office(size, key, out)
+    databases.drop_stale(key, set(names.values()), out)
+    offices = [scale.Office(databases.size_label(n), n, names[n], None) for n in sizes]
+    offices = [scale.open_office(o.label, o.documents, o.name) for o in offices]
+    big, small = offices[-1], offices[0]
+    labels = [o.label for o in offices]
+    size = scale.page_size()
+    out("  capturing each page's queries and the reference SQL…")
+    register = scale.register_items(offices, size, out)
+    pages = scale.page_items(offices)
+    out(f"  measuring {len(register) + len(pages)} items at {', '.join(labels)}, {runs} interleaved rounds…")
+    scale.measure(register + pages, offices, runs, out)
 
-            # The queryset is built inside the timing, as a request would (unit tree included).
-            def newest_first(person=person):
-                return register_for(person).order_by("-registered_at", "-pk")
+    def ratio(item):
+        return f"{scale.median(item, big.label) / scale.median(item, small.label):.1f}×" if len(offices) > 1 else ""
 
-            page_s, rows = timed(lambda: list(newest_first()[:25]), ctx.runs)
-            count_s, total = timed(lambda: newest_first().count(), ctx.runs)
-            results[label].append((page_s, count_s))
-            if len(rows) != min(25, total):
-                raise CommandError(f"the register page of {label} is wrong: {len(rows)} rows of {total}")
-    header = ["person", "query"] + [f"{size:,} docs (s)" for size in sizes]
-    if len(sizes) > 1:
-        header.append(f"ratio {sizes[-1]:,}/{sizes[0]:,}")
-    table = []
-    for label, _ in people:
-        for i, query in enumerate(("page of 25", "count")):
-            times = [pair[i] for pair in results[label]]
-            cells = [label if i == 0 else "", query] + [f"{t:.4f}" for t in times]
-            if len(sizes) > 1:
-                cells.append(f"{times[-1] / times[0]:.1f}×")
-            table.append(cells)
-    section.table = (header, table)
+    head = ["item", *[f"{label} s" for label in labels]] + ([f"{big.label}/{small.label}"] if len(offices) > 1 else [])
+    rows = []
+    refs = {i.name.replace(" (reference SQL)", ""): i for i in register if i.group == "reference"}
+    for item in (i for i in register if i.group == "register"):
+        ref = refs[item.name.replace(" (page's SQL)", "")]
+        rows.append(
+            [item.name, *[f"{scale.median(item, label):.4f}" for label in labels], ratio(item),
+             f"{scale.median(ref, big.label):.4f}",
+             f"{scale.median(item, big.label) / max(scale.median(ref, big.label), 1e-6):.0f}×",
+             "/".join(str(item.queries[label]) for label in labels)
+             + (f"  ({', '.join(f'{item.rows[label]:,}' for label in labels)} rows)" if item.rows else "")]
+        )
+    out("")
+    out(f"== Register: page through the test client vs the reference SQL (median of {runs}) ==")
+    for line in _table([*head, f"ref SQL {big.label} s", f"page/SQL {big.label}", "queries"], rows,
+                       right=set(range(1, len(head) + 3))):
+        out(line)
+    out("")
+    out(f"== Pages (median of {runs}) ==")
+    rows = [[i.name, *[f"{scale.median(i, label):.4f}" for label in labels], ratio(i),
+             "/".join(str(i.queries[label]) for label in labels)] for i in pages]
+    for line in _table([*head, "queries"], rows, right=set(range(1, len(head)))):
+        out(line)
+
+    clerk_count = next(i for i in register if i.name == "clerk: count (page's SQL)")
+    count_sql = next(sql for sql, _ in clerk_count.captured[big.label] if "COUNT(" in sql.upper())
+    jit = scale.jit_comparison(big, count_sql, runs)
+    out("")
+    out(f"== JIT: the clerk's register count at {big.label} ==")
+    for setting in ("on", "off"):
+        median, compile_ms = jit[setting]
+        extra = f", JIT compile {compile_ms:.0f} ms" if compile_ms else ""
+        out(f"  jit={setting}: {median:.4f} s{extra}")
+    out("  the application's connections run with jit=off (config/env.py)")
+
+    if ctx.options["explain"]:
+        out("")
+        out(f"== EXPLAIN (ANALYZE, BUFFERS) at {big.label}: the slowest queries of each list page ==")
+        with databases.using(big.wrapper):
+            for item in [*(i for i in register if i.group == "register" and "page" in i.name), *pages]:
+                slowest = sorted(item.captured[big.label], key=lambda q: -q[1])[:2]
+                for sql, took in slowest:
+                    if not sql.lstrip().upper().startswith("SELECT") or took < 0.005:
+                        continue
+                    out(f"-- {item.name}: {took:.3f} s")
+                    out(sql)
+                    for line in scale.explain(sql):
+                        out("   " + line)
+
+    for office in offices:
+        office.wrapper.close()
+    levels = (1, 2, 8)
+    out("")
+    out(f"  registration throughput on a copy of {small.name}…")
+    results, invariants = scale.registration_bench(small.name, levels, max(1, min(runs, 3)),
+                                                   ctx.options["reg_seconds"], out)
+    out(f"== Registration through document_register vs one locked counter row ({small.label} copy) ==")
+    rows = []
+    for clients in levels:
+        reg, counter = results[("register", clients)], results[("counter", clients)]
+        rows.append([str(clients), f"{reg:.0f}", f"{counter:.0f}", f"{reg / counter:.3f}"])
+    for line in _table(["clients", "registrations/s", "counter tx/s", "ratio"], rows, right={0, 1, 2, 3}):
+        out(line)
+    out(f"  numbers after the run: {invariants.numbers:,} documents, {invariants.number_gaps} gaps, "
+        f"{invariants.counters_off} counters off; chain whole: {invariants.chain_whole}")
+
+    out("")
+    out("== verify_audit (registry.audit.verify_chain) ==")
+    for office in offices:
+        took, checked, whole = scale.verify_bench(office, 1 if office is big and big.documents >= 500_000 else runs)
+        out(f"  {office.label}: {checked:,} events in {took:.1f} s = {checked / took:,.0f} events/s (whole: {whole})")
+        office.wrapper.close()
+    section = Section(f"Scale: offices of {', '.join(f'{n:,}' for n in sizes)} documents")
     section.notes.append(
-        f"bench documents: {', '.join(f'{n:,}' for n in sizes)} (half 機密, half 密; the handler has a grant on "
-        f"every tenth); VACUUM ANALYZE before each size, so the tables are in a steady state; "
-        f"median of {ctx.runs} runs after one warm-up, queryset built inside the timing"
+        "each office: 200 units, ~5,000 people, ~3.2 grants per document, a handler with exactly 1,000 grants; "
+        "pages through Django's test client as the designated people; only the ratios are meant to be compared"
     )
     return section
 
 
 BENCHMARKS: list[tuple[str, Callable[[BenchContext], Section]]] = [
     ("forms", bench_forms),
-    ("lists", bench_lists),
+    ("scale", bench_scale),
 ]
 
 
@@ -548,21 +597,27 @@ class Command(BaseCommand):
             "--only", default="", help=f"comma-separated benchmarks to run: {', '.join(n for n, _ in BENCHMARKS)}"
         )
         parser.add_argument(
-            "--list-sizes",
-            default="1000,10000",
-            help="document counts at which the register list is timed (default 1000,10000)",
+            "--sizes",
+            default="10000,1000000",
+            help="documents in each bench office, smallest first (default 10000,1000000)",
+        )
+        parser.add_argument(
+            "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of each list page's queries"
+        )
+        parser.add_argument(
+            "--reg-seconds", type=float, default=3.0, help="seconds per registration throughput sample (default 3)"
         )
         parser.add_argument(
             "--keepdb", action="store_true", help="keep the bench database afterwards and reuse it next time"
         )
 
-    def handle(self, *args, runs, only, list_sizes, keepdb, **options):
+    def handle(self, *args, runs, only, sizes, explain, reg_seconds, keepdb, **options):
         if runs < 1:
             raise CommandError("--runs must be at least 1")
         try:
-            sizes = sorted({int(s) for s in list_sizes.split(",") if s.strip()})
+            sizes = sorted({int(s) for s in sizes.split(",") if s.strip()})
         except ValueError:
-            raise CommandError("--list-sizes takes whole numbers, e.g. 1000,10000") from None
+            raise CommandError("--sizes takes whole numbers, e.g. 10000,1000000") from None
         wanted = [n.strip() for n in only.split(",") if n.strip()]
         unknown = set(wanted) - {n for n, _ in BENCHMARKS}
         if unknown:
@@ -570,6 +625,13 @@ class Command(BaseCommand):
         benches = [(n, fn) for n, fn in BENCHMARKS if not wanted or n in wanted]
 
         out = self.stdout.write
+        context = BenchContext(
+            runs=runs, out=out, options={"sizes": sizes, "explain": explain, "reg_seconds": reg_seconds}
+        )
+        if "forms" not in {name for name, _ in benches}:
+            # The scale offices live in databases of their own (registry.bench.databases).
+            self._run(benches, context)
+            return
         old_name = connection.settings_dict["NAME"]
         bench_name = f"bench_{os.path.basename(str(old_name)) or 'registry'}"
         if connection.vendor == "sqlite":
@@ -585,7 +647,7 @@ class Command(BaseCommand):
                 "user that may CREATE DATABASE — run it through scripts/with-postgres.sh (make bench)"
             ) from exc
         try:
-            self._run(benches, BenchContext(runs=runs, out=out, options={"list_sizes": sizes}))
+            self._run(benches, context)
         finally:
             if keepdb:
                 out(f"Kept the bench database {bench_name}.")
