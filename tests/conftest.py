@@ -260,7 +260,7 @@ def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
 
     The clerk registers and routes, the supervisor opens and instructs the handling unit, the
     handler signs for it and begins handling and hands it to the archive; the archivist files it
-    for one year; a loan goes to the supervisor; destruction first declassifies the document, moves
+    for one year; a loan goes to the clerk, approved by the supervisor; destruction first declassifies the document, moves
     its filing date two years back (the only direct write here: retention cannot be waited out in
     a test) and is witnessed by the ethics officer. Returns the document as stored.
     """
@@ -283,7 +283,8 @@ def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
         return archive_svc.archive_receive(document=d, actor=archivist, location=location, retention_years=1)
 
     def lend(d):
-        loan = archive_svc.loan_request(document=d, actor=supervisor, reason="查考")
+        # The clerk borrows and the supervisor approves: nobody approves their own loan.
+        loan = archive_svc.loan_request(document=d, actor=clerk, reason="查考")
         archive_svc.loan_decide(
             loan=loan, actor=supervisor, approve=True, reason="准", due_on=timezone.localdate() + timedelta(days=7)
         )

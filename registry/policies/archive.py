@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from registry.errors import InvalidTransition, NotPermitted
 from registry.models import Document, DocumentState, Loan, LoanState, User
-from registry.policies.base import active, need_clearance, need_role, need_state, permits, rule
+from registry.policies.base import active, need_clearance, need_role, need_state, not_own, permits, rule
 from registry.policies.distribution import require_decide_for_document
 from registry.roles import Role
 
@@ -56,6 +56,7 @@ can_request_loan = permits(require_request_loan)
 def require_decide_loan(user: User, loan: Loan) -> None:
     """The deciding supervisor approves or refuses a loan request."""
     require_decide_for_document(user, loan.document)
+    not_own(user, loan.borrower_id, doing=_("decide this loan"))
     if loan.state != LoanState.REQUESTED:
         raise InvalidTransition(_("This loan has already been decided."))
 

@@ -92,3 +92,14 @@ def need_clearance(person, level) -> None:
                 "level": level.label,
             }
         )
+
+
+def not_own(user, *people, doing: str) -> None:
+    """Separation of duties (DESIGN rule 10): nobody decides a request they made, or one that
+    benefits them. ``people`` are whoever made the request or would gain from it."""
+    if user is not None and any(person is not None and getattr(person, "pk", person) == user.pk for person in people):
+        raise NotPermitted(
+            _("You may not %(doing)s: you asked for it or it is for you. Another person decides it (separation of duties).")
+            % {"doing": doing},
+            rule="separation_of_duties",
+        )

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from registry.errors import InvalidTransition, NotPermitted
 from registry.models import CopyState, DestructionList, DestructionState, Document, DocumentCopy, DocumentState, User
-from registry.policies.base import active, need_clearance, need_role, permits, rule
+from registry.policies.base import active, need_clearance, need_role, not_own, permits, rule
+from registry.policies.scope import UnitScope
 from registry.roles import Role
 
 # Who reads destruction inventories (metadata; each subject only to whoever knows the document).
@@ -28,16 +29,46 @@ can_draft_destruction = permits(require_draft_destruction)
 
 @rule("approve_destruction")
 def require_approve_destruction(user: User, inventory: DestructionList) -> None:
-    """A supervisor cleared to every listed document's level approves a drafted inventory."""
-    need_role(user, Role.SUPERVISOR, doing=_("approve destruction inventories"))
+    """The supervisor of the listed documents' units (or the head of the agency), cleared to every
+    listed document's level and not the one who drafted it, approves a drafted inventory."""
+    head = active(user) and user.is_agency_head
+    if not head:
+        need_role(user, Role.SUPERVISOR, doing=_("approve destruction inventories"))
+    not_own(user, inventory.drafted_by_id, doing=_("approve an inventory you drafted"))
     if inventory.state != DestructionState.DRAFT:
         raise InvalidTransition(_("Only a drafted inventory can be approved."))
-    top = Document.objects.filter(destruction_items__destruction_list=inventory).order_by("-level").first()
+    documents = Document.objects.filter(destruction_items__destruction_list=inventory)
+    if not head:
+        foreign = documents.exclude(UnitScope.of(user).documents_q()).order_by("pk").first()
+        if foreign is not None:
+            raise NotPermitted(
+                _(
+                    "%(number)s belongs to %(unit)s: only the supervisor of the documents' units, or the head "
+                    "of the agency, approves their destruction."
+                )
+                % {"number": foreign.number, "unit": foreign.responsible_unit.name}
+            )
+    top = documents.order_by("-level").first()
     if top is not None:
         need_clearance(user, top.level)
 
 
 can_approve_destruction = permits(require_approve_destruction)
+
+
+def refuse_same_people(inventory: DestructionList, *, destroyed_by: User, witness: User) -> None:
+    """The one who drafted the inventory, the one who approved it and the witness of the
+    destruction are three different people; the approver does not destroy either."""
+    if witness.pk in (inventory.drafted_by_id, inventory.approved_by_id):
+        raise NotPermitted(
+            _("The witness may not be the person who drafted or approved the inventory (separation of duties)."),
+            rule="separation_of_duties",
+        )
+    if destroyed_by.pk == inventory.approved_by_id:
+        raise NotPermitted(
+            _("The person who approved the inventory does not destroy it (separation of duties)."),
+            rule="separation_of_duties",
+        )
 
 
 @rule("record_destruction")

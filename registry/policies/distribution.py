@@ -19,7 +19,7 @@ from registry.models import (
     User,
 )
 from registry.policies.access import can_know
-from registry.policies.base import active, need_clearance, permits, rule
+from registry.policies.base import active, need_clearance, not_own, permits, rule
 from registry.policies.scope import UnitScope
 from registry.roles import Role
 
@@ -41,11 +41,13 @@ def need_active(document: Document) -> None:
 
 @rule("decide_for_document")
 def require_decide_for_document(user: User, document: Document) -> None:
-    """The supervisor of the receiving or the handling unit (or of a unit above), cleared to the
-    document's level, decides distribution, copying, loans and changes of level."""
-    if not active(user) or not user.has_role(Role.SUPERVISOR) or user.unit_id is None:
+    """The supervisor of the receiving or the handling unit (or of a unit above), or the head of
+    the agency, cleared to the document's level, decides distribution, copying, loans and changes
+    of level: a decision belongs to the unit that owns the document."""
+    head = active(user) and user.is_agency_head
+    if not head and (not active(user) or not user.has_role(Role.SUPERVISOR) or user.unit_id is None):
         raise NotPermitted(_("Only a unit supervisor may approve or refuse distribution and copying."))
-    if not UnitScope.of(user).reaches_document(document):
+    if not head and not UnitScope.of(user).reaches_document(document):
         raise NotPermitted(_("Only the supervisor of the receiving or handling unit may decide for this document."))
     need_clearance(user, document.level)
 
@@ -72,6 +74,7 @@ can_request_distribution = permits(require_request_distribution)
 def require_decide_distribution(user: User, recipient: DistributionRecipient) -> None:
     """The deciding supervisor approves or refuses one pending recipient."""
     require_decide_for_document(user, recipient.request.document)
+    not_own(user, recipient.request.requested_by_id, recipient.user_id, doing=_("decide this distribution"))
     if recipient.decision != Decision.PENDING:
         raise InvalidTransition(_("This recipient has already been decided."))
 
@@ -116,6 +119,7 @@ def need_copyable(document: Document) -> None:
 def require_decide_reproduction(user: User, request: ReproductionRequest) -> None:
     """The deciding supervisor approves or refuses a pending request to copy or publish."""
     require_decide_for_document(user, request.document)
+    not_own(user, request.requested_by_id, doing=_("decide this request"))
     if request.decision != Decision.PENDING:
         raise InvalidTransition(_("This request has already been decided."))
 

@@ -15,7 +15,7 @@ from registry.models import (
     PublicationState,
     User,
 )
-from registry.policies.base import active, permits, rule
+from registry.policies.base import active, not_own, permits, rule
 from registry.policies.scope import UnitScope
 from registry.roles import Role
 
@@ -84,6 +84,7 @@ can_propose_attendee = permits(require_propose_attendee)
 def require_decide_attendee(user: User, attendee: MeetingAttendee) -> None:
     """The organizer admits or refuses a proposed attendee before the meeting (rule 3)."""
     require_organize(user, attendee.meeting)
+    not_own(user, attendee.user_id, doing=_("admit yourself to a meeting"))
     _need_planned(attendee.meeting, _("Attendees are vetted before the meeting."))
     if attendee.decision != Decision.PENDING:
         raise InvalidTransition(_("This attendee has already been decided."))
@@ -191,6 +192,7 @@ def require_decide_publication(user: User, publication: MeetingPublication) -> N
         raise NotPermitted(
             _("Only the head of the agency (首長) decides whether anything about a classified meeting is published.")
         )
+    not_own(user, publication.requested_by_id, doing=_("decide this publication"))
     if publication.state != PublicationState.PENDING:
         raise InvalidTransition(_("This publication has already been decided."))
 

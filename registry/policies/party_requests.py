@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from classification import RefusalGround
 from registry.errors import InvalidTransition, NotPermitted
 from registry.models import Document, PartyDecision, PartyRequest, User
-from registry.policies.base import active, need_role, permits, rule
+from registry.policies.base import active, need_role, not_own, permits, rule
 from registry.policies.scope import UnitScope
 from registry.roles import Role
 
@@ -30,6 +30,7 @@ def require_decide_party_request(user: User, request: PartyRequest) -> None:
     """The supervisor of the unit that received a pending request decides it."""
     if not active(user) or not user.has_role(Role.SUPERVISOR) or request.unit_id not in UnitScope.of(user):
         raise NotPermitted(_("Only the supervisor of the unit that received the request may decide it."))
+    not_own(user, request.recorded_by_id, doing=_("decide a request you recorded"))
     if request.decision != PartyDecision.PENDING:
         raise InvalidTransition(_("This request has already been decided."))
 

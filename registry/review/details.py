@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import BooleanField, Exists, IntegerField, JSONField, OuterRef, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from registry.audit import canonical_json
-from registry.models import Document
+from registry.models import Document, Meeting
 from registry.models.documents import need_to_know_q
 
 MASK = "…"
@@ -46,11 +48,16 @@ CODED_KEYS = frozenset(
 
 
 def with_known(queryset, viewer):
-    """Annotate audit events with ``known``: the viewer may know the event's document."""
+    """Annotate audit events with ``known`` (the viewer may know the event's document) and
+    ``known_meeting`` (the viewer may know the meeting the event names in its details)."""
     if viewer is None:
-        return queryset.annotate(known=Value(False, output_field=BooleanField()))
+        return queryset.annotate(
+            known=Value(False, output_field=BooleanField()), known_meeting=Value(False, output_field=BooleanField())
+        )
     documents = Document.objects.filter(pk=OuterRef("document_id")).filter(need_to_know_q(viewer))
-    return queryset.annotate(known=Exists(documents))
+    meeting_id = Cast(KeyTextTransform("meeting", Cast("details", JSONField())), IntegerField())
+    meetings = Meeting.objects.visible_to(viewer).filter(pk=OuterRef("meeting_ref"))
+    return queryset.annotate(known=Exists(documents), meeting_ref=meeting_id, known_meeting=Exists(meetings))
 
 
 def _shown(key: str, value):
@@ -63,15 +70,18 @@ def _shown(key: str, value):
     return MASK
 
 
-def visible_details(details: str, *, document_id, known: bool) -> str:
-    """The details as the reviewer may read them: whole for an event about no document or about a
-    document they know, with free text masked otherwise."""
-    if document_id is None or known:
-        return details
+def visible_details(details: str, *, document_id, known: bool, known_meeting: bool = False) -> str:
+    """The details as the reviewer may read them: whole for an event about neither a document nor
+    a meeting, or about ones they know; with free text masked otherwise. A classified meeting's
+    venue-check notes, staff duties and reasons are masked like a document's, since its subject and
+    place are withheld from whoever does not know it."""
     try:
         value = json.loads(details)
     except ValueError:
         return MASK
     if not isinstance(value, dict):
         return MASK
+    about_meeting = "meeting" in value
+    if (document_id is None or known) and (not about_meeting or known_meeting):
+        return details
     return canonical_json({key: _shown(key, item) for key, item in value.items()})

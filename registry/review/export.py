@@ -53,6 +53,7 @@ _VALUES = (
     "details",
     "document_id",
     "known",
+    "known_meeting",
 )
 
 
@@ -78,7 +79,7 @@ def csv_lines(queryset: QuerySet, *, action_labels: dict[str, str]) -> Iterator[
     tz = taipei()
     yield BOM + writer.writerow(COLUMNS)
     rows = queryset.order_by("seq").values_list(*_VALUES).iterator(chunk_size=2000)
-    for seq, at, username, full_name, unit, action, year, series, serial, level, details, document_id, known in rows:
+    for seq, at, username, full_name, unit, action, year, series, serial, level, details, document_id, known, known_meeting in rows:
         number = f"{year}{series}{serial:06d}" if year is not None else ""
         yield writer.writerow(
             [
@@ -93,7 +94,7 @@ def csv_lines(queryset: QuerySet, *, action_labels: dict[str, str]) -> Iterator[
                     action_labels.get(action, action),
                     number,
                     Level(level).label if level else "",
-                    visible_details(details, document_id=document_id, known=known),
+                    visible_details(details, document_id=document_id, known=known, known_meeting=known_meeting),
                 )
             ]
         )

@@ -28,8 +28,7 @@ from registry.models import (
     User,
 )
 from registry.policies import require_approve_destruction, require_draft_destruction, require_record_destruction
-from registry.policies.base import need_clearance
-from registry.policies.destruction import destruction_obstacle
+from registry.policies.destruction import destruction_obstacle, refuse_same_people
 from registry.roles import Role
 from registry.services.locking import locked_documents
 
@@ -77,12 +76,11 @@ def _documents_of(inventory: DestructionList) -> list[Document]:
 
 @transaction.atomic
 def destruction_approve(*, destruction_list: DestructionList, actor: User) -> DestructionList:
-    """A supervisor cleared to every item's level approves the inventory."""
+    """The supervisor of the documents' units (or the head of the agency), cleared to every item's
+    level and not its drafter, approves the inventory."""
     inventory = _locked_list(destruction_list)
-    require_approve_destruction(actor, inventory)
     documents = _documents_of(inventory)
-    for document in documents:
-        need_clearance(actor, document.level)
+    require_approve_destruction(actor, inventory)
     _refuse_obstacles(documents)
     inventory.state = DestructionState.APPROVED
     inventory.approved_by = actor
@@ -131,6 +129,7 @@ def destruction_record(
             % {"person": destroyed_by.display_name}
         )
     require_record_destruction(actor, inventory)
+    refuse_same_people(inventory, destroyed_by=destroyed_by, witness=witness)
     if actor.pk not in (witness.pk, destroyed_by.pk):
         raise NotPermitted(_("Only the witness or the person who destroyed the documents may record it."))
     if method not in DestructionMethod.values:

@@ -14,7 +14,12 @@ register = template.Library()
 def review_details(event) -> str:
     """The event's details with free text masked unless the viewer knows its document
     (``known`` is annotated by ``registry.review.details.with_known``; absent means not known)."""
-    return visible_details(event.details, document_id=event.document_id, known=bool(getattr(event, "known", False)))
+    return visible_details(
+        event.details,
+        document_id=event.document_id,
+        known=bool(getattr(event, "known", False)),
+        known_meeting=bool(getattr(event, "known_meeting", False)),
+    )
 
 
 @register.filter

@@ -22,7 +22,7 @@ from django.views import View
 from registry import policies
 from registry.errors import RegistryError, ValidationFailed
 from registry.models import AuditAction, Document, Meeting
-from registry.views.base import RegistryView, safe_next
+from registry.views.base import RegistryView, errors_summary, safe_next
 
 NOT_FOUND = gettext_lazy("No such document, or you have no need to know it.")
 NO_SUCH_ITEM = gettext_lazy("No such item on this document.")
@@ -78,6 +78,7 @@ class ActionView(RegistryView, View):
         if not form.is_valid():
             if not self.may_see(obj):
                 self.refuse_stranger(obj, row, _("The form was not filled in correctly."))
+            self.record_refusal(obj, row, errors_summary(form), rule="input")
             self.form_messages(form)
             return redirect(self.back_url(obj))
         try:
@@ -99,12 +100,12 @@ class ActionView(RegistryView, View):
                 messages.error(self.request, text)
 
     def on_refused(self, obj, row, error: RegistryError):
-        """A refusal: an audited 404 for a stranger; otherwise audited (unless it was only the
-        input) and shown as messages, the whole list of problems when there are several."""
+        """A refusal: an audited 404 for a stranger; otherwise audited and shown as messages, the
+        whole list of problems when there are several."""
         if not self.may_see(obj):
             self.refuse_stranger(obj, row, error.message, rule=error.rule)
-        if not isinstance(error, ValidationFailed):
-            self.record_refusal(obj, row, error.message, rule=error.rule)
+        rule = error.rule or ("input" if isinstance(error, ValidationFailed) else "")
+        self.record_refusal(obj, row, error.message, rule=rule)
         messages.error(self.request, str(error.message))
         for texts in error.field_errors.values():
             for text in texts[1:] if len(texts) > 1 else ():

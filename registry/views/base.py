@@ -9,10 +9,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 
 from registry import policies
+from registry.errors import RegistryError
 from registry.models import AuditAction
 from registry.review.scope import review_scope
 from registry.roles import Role
@@ -112,3 +115,46 @@ def paginate(request, queryset) -> Page:
 def ids(prefix: str, pk: int) -> str:
     """Distinct element ids for one row's form, so every label names its own field."""
     return f"id_{prefix}{pk}_%s"
+
+
+def errors_summary(form) -> str:
+    """A form's errors in one line, field by field: what an audit of the refusal records."""
+    parts = []
+    for name, errors in form.errors.items():
+        parts.append(f"{name}: {' '.join(str(e) for e in errors)}" if name != "__all__" else " ".join(map(str, errors)))
+    return "; ".join(parts)[:500]
+
+
+class FormPageView(RegistryView, View):
+    """A page whose form makes something new (a registration, a meeting, a party's request, a
+    destruction inventory): GET shows the form, POST calls ``perform`` (the one service) and goes
+    where it says; a refused form is shown again with each message on its field, and the refusal
+    is recorded like every other (``policies.record_refusal``)."""
+
+    template_name = ""
+    form_class = None
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def perform(self, form):
+        """Call the service with the form's data; return the redirect to what it made."""
+        raise NotImplementedError
+
+    def get(self, request):
+        return self.page(self.form_class(**self.form_kwargs()))
+
+    def post(self, request):
+        form = self.form_class(request.POST, **self.form_kwargs())
+        rule = "input"
+        if form.is_valid():
+            try:
+                return self.perform(form)
+            except RegistryError as error:
+                form.add_service_error(error)
+                rule = error.rule or rule
+        policies.record_refusal(request.user, purpose=self.denied_purpose, rule=rule, reason=errors_summary(form))
+        return self.page(form)
+
+    def page(self, form):
+        return render(self.request, self.template_name, {"form": form})

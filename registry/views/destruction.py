@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from registry import policies
-from registry.errors import RegistryError
 from registry.forms import (
     DestructionApproveForm,
     DestructionDraftForm,
@@ -27,7 +25,7 @@ from registry.roles import Role
 from registry.selectors import destruction as selectors
 from registry.services import destruction as services
 from registry.views.actions import RecordActionView
-from registry.views.base import RegistryView, paginate
+from registry.views.base import FormPageView, RegistryView, paginate
 
 
 def _inventory_or_404(user, pk) -> DestructionList:
@@ -56,35 +54,25 @@ class DestructionListView(RegistryView, TemplateView):
         return context
 
 
-class DestructionNewView(RegistryView, View):
+class DestructionNewView(FormPageView):
     """擬具焚燬清冊: the archivist ticks the documents whose time has come."""
 
     template_name = "destruction/destruction_new.html"
+    form_class = DestructionDraftForm
     required_roles = (Role.ARCHIVIST,)
     denied_purpose = "destruction_new"
 
-    def get(self, request):
-        return self.page(DestructionDraftForm(candidates=selectors.destruction_candidates(request.user)))
+    def form_kwargs(self):
+        return {"candidates": selectors.destruction_candidates(self.request.user)}
 
-    def post(self, request):
-        form = DestructionDraftForm(request.POST, candidates=selectors.destruction_candidates(request.user))
-        if form.is_valid():
-            try:
-                inventory = services.destruction_draft(
-                    actor=request.user, documents=list(form.cleaned_data["documents"]), note=form.cleaned_data["note"]
-                )
-            except RegistryError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(
-                    request,
-                    _("Destruction inventory %(n)d drafted; it waits for a supervisor's approval.") % {"n": inventory.pk},
-                )
-                return redirect("registry:destruction_detail", pk=inventory.pk)
-        return self.page(form)
-
-    def page(self, form):
-        return render(self.request, self.template_name, {"form": form})
+    def perform(self, form):
+        data = form.cleaned_data
+        inventory = services.destruction_draft(actor=self.request.user, documents=list(data["documents"]), note=data["note"])
+        messages.success(
+            self.request,
+            _("Destruction inventory %(n)d drafted; it waits for a supervisor's approval.") % {"n": inventory.pk},
+        )
+        return redirect("registry:destruction_detail", pk=inventory.pk)
 
 
 class DestructionDetailView(RegistryView, TemplateView):

@@ -4,46 +4,32 @@ cancel). The document page itself is ``registry.views.document_page``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from registry import policies
-from registry.errors import RegistryError
 from registry.forms import BeginHandlingForm, CancelForm, DocumentRegisterForm, OpenForm, RouteForm, SignForForm
 from registry.models import Document
 from registry.roles import Role
 from registry.services import documents as services
 from registry.views.actions import DocumentActionView
-from registry.views.base import RegistryView
+from registry.views.base import FormPageView
 
 
-class DocumentRegisterView(RegistryView, View):
+class DocumentRegisterView(FormPageView):
     """收文/發文登記: clerks only. A refusal re-renders the form with its messages on the fields."""
 
     template_name = "documents/document_register.html"
+    form_class = DocumentRegisterForm
     required_roles = (Role.CLERK,)
     denied_purpose = "register"
 
-    def get(self, request):
-        return self.page(DocumentRegisterForm())
-
-    def post(self, request):
-        form = DocumentRegisterForm(request.POST)
-        if form.is_valid():
-            try:
-                document = services.document_register(actor=request.user, **form.service_arguments())
-            except RegistryError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Registered as %(number)s.") % {"number": document.number})
-                return redirect("registry:document_detail", pk=document.pk)
-        return self.page(form)
-
-    def page(self, form):
-        return render(self.request, self.template_name, {"form": form})
+    def perform(self, form):
+        document = services.document_register(actor=self.request.user, **form.service_arguments())
+        messages.success(self.request, _("Registered as %(number)s.") % {"number": document.number})
+        return redirect("registry:document_detail", pk=document.pk)
 
 
 class HandlingActionView(DocumentActionView):

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from registry import policies
-from registry.errors import RegistryError
 from registry.forms import (
     AttendeeProposeForm,
     MeetingCopyReturnForm,
@@ -47,7 +46,7 @@ from registry.services import distribution as distribution_services
 from registry.services import meetings as services
 from registry.views.actions import MeetingActionView as BaseMeetingActionView
 from registry.views.actions import meeting_or_404
-from registry.views.base import RegistryView, ids, paginate
+from registry.views.base import FormPageView, RegistryView, ids, paginate
 
 __all__ = ["meeting_or_404"]
 
@@ -81,30 +80,18 @@ class MeetingListView(RegistryView, View):
 # --- registration -----------------------------------------------------------------------------
 
 
-class MeetingRegisterView(RegistryView, View):
+class MeetingRegisterView(FormPageView):
     """登記機密會議: supervisors and designated handlers of a unit."""
 
     template_name = "meetings/meeting_register.html"
+    form_class = MeetingRegisterForm
     required_roles = (Role.SUPERVISOR, Role.HANDLER)
     denied_purpose = "meeting_register"
 
-    def get(self, request):
-        return self.page(MeetingRegisterForm())
-
-    def post(self, request):
-        form = MeetingRegisterForm(request.POST)
-        if form.is_valid():
-            try:
-                meeting = services.meeting_register(actor=request.user, **form.service_arguments())
-            except RegistryError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Meeting registered. Check the venue and vet the attendees before it."))
-                return redirect(meeting_url(meeting))
-        return self.page(form)
-
-    def page(self, form):
-        return render(self.request, self.template_name, {"form": form})
+    def perform(self, form):
+        meeting = services.meeting_register(actor=self.request.user, **form.service_arguments())
+        messages.success(self.request, _("Meeting registered. Check the venue and vet the attendees before it."))
+        return redirect(meeting_url(meeting))
 
 
 # --- the meeting page ---------------------------------------------------------------------------

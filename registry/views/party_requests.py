@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import TemplateView
 
 from classification import RefusalGround
 from registry import policies
-from registry.errors import RegistryError
 from registry.forms import PartyDecideForm, PartyReadingForm, PartyRequestForm
 from registry.models import AuditAction, PartyRequest
 from registry.roles import Role
 from registry.selectors.party_requests import party_requests_for
 from registry.services import party_requests as services
 from registry.views.actions import RecordActionView
-from registry.views.base import RegistryView, paginate
+from registry.views.base import FormPageView, RegistryView, paginate
 
 PARTY_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ETHICS)
 
@@ -60,32 +58,23 @@ class PartyRequestListView(RegistryView, TemplateView):
         return context
 
 
-class PartyRequestNewView(RegistryView, View):
+class PartyRequestNewView(FormPageView):
     """登記申請: the clerk records a request as received."""
 
     template_name = "party_requests/party_request_new.html"
+    form_class = PartyRequestForm
     required_roles = (Role.CLERK,)
     denied_purpose = "party_request_new"
 
-    def get(self, request):
-        return self.page(PartyRequestForm(user=request.user))
+    def form_kwargs(self):
+        return {"user": self.request.user}
 
-    def post(self, request):
-        form = PartyRequestForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                party_request = services.party_request_record(actor=request.user, **form.service_arguments())
-            except RegistryError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Request of %(applicant)s recorded; it waits for the supervisor's decision.") % {
-                    "applicant": party_request.applicant
-                })
-                return redirect("registry:party_request_detail", pk=party_request.pk)
-        return self.page(form)
-
-    def page(self, form):
-        return render(self.request, self.template_name, {"form": form})
+    def perform(self, form):
+        party_request = services.party_request_record(actor=self.request.user, **form.service_arguments())
+        messages.success(self.request, _("Request of %(applicant)s recorded; it waits for the supervisor's decision.") % {
+            "applicant": party_request.applicant
+        })
+        return redirect("registry:party_request_detail", pk=party_request.pk)
 
 
 class PartyRequestDetailView(RegistryView, TemplateView):

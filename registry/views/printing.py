@@ -21,7 +21,8 @@ from datetime import date
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
-from registry import audit, pdf, policies
+from registry import audit, policies
+from registry import printing as pdf
 from registry.models import (
     AuditAction,
     DestructionList,

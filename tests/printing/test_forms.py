@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from classification import Level
 from registry.models import AuditAction, AuditEvent, DocumentCopy
-from registry.pdf import check_resource_url, harfbuzz_subsetting
+from registry.printing import check_resource_url, harfbuzz_subsetting
 from tests.printing.conftest import pdf_pages, pdf_reader
 
 ALL_LABELS = [level.label for level in Level]
@@ -113,14 +113,14 @@ def test_cover_sheet_of_a_copy_that_does_not_exist_is_a_404(client, pr_office, p
 
 def test_distribution_register_of_a_few_copies(client, pr_office, pr_document, pr_distribute):
     doc = pr_document()
-    pr_distribute(doc, pr_office.colleague, pr_office.supervisor)
+    pr_distribute(doc, pr_office.colleague, pr_office.archivist)
     response = _get(client, pr_office.handler, reverse("print:distribution_register", args=[doc.pk]))
     _assert_pdf(response, "distribution-register-")
     pages = pdf_pages(response.content)
     assert len(pages) == 1
     text = pages[0]
     assert "機密" in text and doc.number in text
-    assert "承辦李" in text and "主管林" in text and "機要科" in text
+    assert "承辦李" in text and "檔管黃" in text and "機要科" in text
     assert doc.subject not in text
     [event] = _events(AuditAction.PRINT, document=doc)
     assert json.loads(event.details) == {"form": "distribution_register", "copies": 2}
@@ -132,7 +132,7 @@ def test_distribution_register_shows_who_returned_a_copy_and_who_still_owes_one(
     from registry.services import distribution as dist_svc
 
     doc = pr_document()
-    first, _second = pr_distribute(doc, pr_office.colleague, pr_office.supervisor)
+    first, _second = pr_distribute(doc, pr_office.colleague, pr_office.archivist)
     dist_svc.copy_recall(document=doc, actor=pr_office.supervisor, reason="會議結束")
     dist_svc.copy_return(copy=first.copy, actor=pr_office.supervisor)
     response = _get(client, pr_office.handler, reverse("print:distribution_register", args=[doc.pk]))
@@ -141,8 +141,8 @@ def test_distribution_register_shows_who_returned_a_copy_and_who_still_owes_one(
     stamp = re.compile(r"\d{3}/\d{1,2}/\d{1,2} \d{2}:\d{2}")
     # Copy 1: returned by 承辦李 (who no longer holds it): issued, recalled and returned times.
     assert "承辦李" in rows["1"] and "機要科" in rows["1"] and len(stamp.findall(rows["1"])) == 3
-    # Copy 2: recalled, still held by 主管林: issued and recalled times only.
-    assert "主管林" in rows["2"] and "秘書處" in rows["2"] and len(stamp.findall(rows["2"])) == 2
+    # Copy 2: recalled, still held by 檔管黃: issued and recalled times only.
+    assert "檔管黃" in rows["2"] and "秘書處" in rows["2"] and len(stamp.findall(rows["2"])) == 2
     assert "已繳回 1 份" in text and "通知收回未繳回 1 份" in text
 
 

@@ -107,7 +107,7 @@ def test_a_bad_period_gets_a_clear_400(client, ethics_officer, query):
 
 
 def test_rows_are_capped_with_the_total(client, settings, ethics_officer, make_person, receiving_unit, secret):
-    from registry import pdf
+    from registry import printing as pdf
 
     settings.REGISTRY_OFFICE_HOURS, settings.REGISTRY_OFFICE_DAYS = (0, 24), ()
     reader = make_person(unit=receiving_unit, username="reader", full_name="讀者")

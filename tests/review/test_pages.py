@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from classification import Level
 from registry import audit
@@ -317,3 +319,37 @@ def test_a_reviewer_who_knows_the_document_reads_the_reason(client, supervisor, 
 
     assert REASON in page
     assert json.loads(rows[0]["details"])["reason"] == REASON
+
+
+# --- a classified meeting's free text is for those who know the meeting ----------------------------
+
+DEVICE_NOTE = "主席台下發現錄音筆一支，已移除並通報"
+
+
+def test_a_meetings_notes_are_masked_for_a_reviewer_who_does_not_know_the_meeting(
+    client, ethics_officer, supervisor, handler
+):
+    """A venue check's note is as revealing as the meeting's subject and place, which the ethics
+    office does not see for a meeting it does not know: it is masked the same way."""
+    from registry.services import meetings as meeting_svc
+
+    meeting = meeting_svc.meeting_register(
+        actor=supervisor, subject="保防工作會報", level=Level.CONFIDENTIAL,
+        starts_at=timezone.now() + timedelta(days=1), place="第一會議室", chair=supervisor,
+    )
+    meeting_svc.venue_check_record(
+        meeting=meeting, actor=supervisor, checked_at=timezone.now(), no_eavesdropping=False, no_recording=True,
+        note=DEVICE_NOTE,
+    )
+    query = {"action": AuditAction.MEETING_VENUE_CHECK}
+
+    client.force_login(ethics_officer)  # knows no meeting
+    page = client.get(reverse("registry:audit_search"), query).content.decode()
+    content, rows = csv_rows(client.get(reverse("registry:audit_export"), query))
+    assert DEVICE_NOTE not in page and DEVICE_NOTE.encode() not in content
+    [row] = rows
+    assert json.loads(row["details"]) == {"clear": False, "meeting": meeting.pk, "note": "…"}
+
+    client.force_login(supervisor)  # organizes it
+    _, rows = csv_rows(client.get(reverse("registry:audit_export"), query))
+    assert json.loads(rows[0]["details"])["note"] == DEVICE_NOTE

@@ -41,7 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from classification import DeclassKind, Level, TransitMethod
-from registry import pdf
+from registry import printing as pdf
 
 # --- results ----------------------------------------------------------------------------------
 
