@@ -371,12 +371,12 @@ def test_a_closed_document_is_not_lent(closed, supervisor):
     nothing_written(lambda: archive_svc.loan_request(document=closed, actor=supervisor, reason="查考"), InvalidTransition)
 
 
-def test_a_destroyed_documents_approved_loan_is_not_lent(walk, supervisor, archivist, ethics_officer):
+def test_a_destroyed_documents_approved_loan_is_not_lent(walk, clerk, supervisor, archivist, ethics_officer):
     """A loan approved while the document was in the archive is not lent once it is destroyed."""
     from registry.services import destruction as destruction_svc
 
     document = walk(DocumentState.ARCHIVED, level=Level.OFFICIAL_SECRET, authorization_ref="", authorization_by="")
-    loan = archive_svc.loan_request(document=document, actor=supervisor, reason="查考")
+    loan = archive_svc.loan_request(document=document, actor=clerk, reason="查考")
     loan = archive_svc.loan_decide(
         loan=loan, actor=supervisor, approve=True, reason="准", due_on=timezone.localdate() + timedelta(days=7)
     )
