@@ -9,17 +9,31 @@ from registry.auth.admin import SecondFactorUserAdminMixin
 from registry.models import StorageLocation, Unit, User
 
 
+class NeverDeletedAdmin(admin.ModelAdmin):
+    """Rows that the registry's history names are never deleted in the admin.
+
+    Documents, grants, handling steps, meetings, loans and the audit chain point at people and
+    units with PROTECT, so their deletion could only fail; and the confirmation page Django shows
+    first lists every row that stands in the way, which would tell the administrator what those
+    rows are. So neither the deletion page nor the "delete selected" action is offered: a person
+    who leaves is made inactive, a unit is renamed or moved, a storage location is retired.
+    """
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(NeverDeletedAdmin):
     list_display = ("code", "name", "parent", "is_superior_agency")
     search_fields = ("code", "name")
     list_filter = ("is_superior_agency",)
 
 
 @admin.register(User)
-class UserAdmin(SecondFactorUserAdminMixin, BaseUserAdmin):
+class UserAdmin(SecondFactorUserAdminMixin, NeverDeletedAdmin, BaseUserAdmin):
     """People; each person's *second factor* page issues enrolment codes and enrols devices at the
-    desk (``registry.auth.admin``)."""
+    desk (``registry.auth.admin``). A person is made inactive, never deleted (``NeverDeletedAdmin``)."""
 
     list_display = ("username", "full_name", "unit", "clearance", "is_active")
     list_filter = ("unit", "clearance", "groups", "is_active")
@@ -38,7 +52,7 @@ class UserAdmin(SecondFactorUserAdminMixin, BaseUserAdmin):
 
 
 @admin.register(StorageLocation)
-class StorageLocationAdmin(admin.ModelAdmin):
+class StorageLocationAdmin(NeverDeletedAdmin):
     """Cabinets and shelves of the archive, each for classified or for unclassified files. A location
     is retired (not in use), never deleted: documents keep pointing at where they were kept."""
 
@@ -46,6 +60,3 @@ class StorageLocationAdmin(admin.ModelAdmin):
     list_filter = ("zone", "active")
     search_fields = ("code", "name")
     autocomplete_fields = ("keeper",)
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -46,4 +46,5 @@ class Dispatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document} → {self.recipient}"
+        # Not the recipient or the address: where a document went is for the people who know it.
+        return _("%(document)s dispatch #%(id)s") % {"document": self.document, "id": self.pk}

@@ -76,7 +76,9 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
-        return self.subject
+        # Never the subject or the place: a meeting is named wherever Django names a row (the
+        # admin's lists of related rows among them), also to people who do not know it.
+        return _("classified meeting #%(id)s") % {"id": self.pk}
 
     @property
     def level_enum(self) -> Level:

@@ -53,7 +53,8 @@ class PartyRequest(models.Model):
         ordering = ["-received_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.applicant} {self.received_on}"
+        # Not the applicant: who asks to read which files is for the people who decide it.
+        return _("party request #%(id)s") % {"id": self.pk}
 
 
 class OnSiteReading(models.Model):

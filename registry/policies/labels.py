@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 RULE_LABELS = {
+    "admin_permission": _("a permission in the admin site"),
+    "admin_site": _("use the admin site"),
     "announce": _("announce a meeting's level"),
     "approve_destruction": _("approve a destruction inventory"),
     "begin_handling": _("begin handling"),

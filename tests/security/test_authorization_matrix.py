@@ -728,11 +728,15 @@ EXPECTED: dict[str, Entry] = {
         kwargs=_admin_object("registry_user"),
         data=lambda w, k: {"start": "1"},
     ),
-    # Nobody adds a TOTP device for someone else, and a storage location is retired, not deleted.
+    # Nobody adds a TOTP device for someone else. A storage location is retired, a person made
+    # inactive, a unit renamed, never deleted: the registry's history points at them, and the
+    # deletion page would list what it holds about them (registry/admin.py, NeverDeletedAdmin).
     "admin:otp_totp_totpdevice_add": Entry(get=ADMIN_403),
     "admin:registry_storagelocation_delete": Entry(
         get=ADMIN_403, kwargs=_admin_object("registry_storagelocation")
     ),
+    "admin:registry_unit_delete": Entry(get=ADMIN_403, kwargs=_admin_object("registry_unit")),
+    "admin:registry_user_delete": Entry(get=ADMIN_403, kwargs=_admin_object("registry_user")),
 }
 
 # Unnamed patterns are allowed only inside the admin: a model admin's object redirect
