@@ -201,7 +201,8 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "responsible_unit"], name="document_state_unit"),
-            models.Index(fields=["registered_at"], name="document_registered_at"),
+            # The register's order, newest first: its pages are found by this key (keyset).
+            models.Index(fields=["-registered_at", "-id"], name="document_register_order"),
             models.Index(fields=["custodian"], name="document_custodian"),
             models.Index(fields=["level"], name="document_level"),
             models.Index(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import BooleanField, Func, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import audit
 from registry.errors import NotPermitted
-from registry.models import AuditAction, Document, User
-from registry.models.documents import need_to_know_q
+from registry.models import AuditAction, Document, DocumentUserObjectPermission, User
+from registry.models.documents import VIEW_PERMISSION
 from registry.policies.base import active, permits, rule
 from registry.policies.scope import UnitScope
 from registry.roles import Role
@@ -75,31 +76,67 @@ def record_denied(user, pk, *, purpose: str) -> None:
     record_refusal(user, purpose=purpose, document=target, requested=pk, action=AuditAction.ACCESS_DENIED)
 
 
-def register_scope(user: User) -> Q:
-    """Which register entries (handling metadata, subject masked) a person's roles reach."""
-    if not active(user):
-        return Q(pk__in=[])
-    if user.has_role(Role.ETHICS, Role.ARCHIVIST):
-        # Not Q(): an empty Q vanishes when OR-ed with the need-to-know filter.
-        return Q(pk__isnull=False)
-    scope = Q(pk__in=[])
+def reads_whole_register(user: User) -> bool:
+    """The ethics office and the archive read every entry of the register (subjects masked)."""
+    return active(user) and user.has_role(Role.ETHICS, Role.ARCHIVIST)
+
+
+def register_ids(user: User):
+    """The ids of the documents in a person's register, as indexed lookups joined by UNION: what
+    they know (custody, a live permission — within their present clearance) and what their roles
+    reach (their units' documents for clerks and supervisors, what a clerk registered, what is routed
+    to a handler). An ``OR`` of the same conditions cannot use an index, and at a million documents
+    PostgreSQL then reads the whole table for every list."""
+    documents = Document.objects.order_by()
+    branches = []
+    if user.clearance:
+        branches.append(documents.filter(custodian_id=user.pk, level__lte=user.clearance).values("pk"))
+        branches.append(
+            DocumentUserObjectPermission.objects.order_by()
+            .filter(
+                user_id=user.pk,
+                permission__codename=VIEW_PERMISSION,
+                permission__content_type__app_label="registry",
+                content_object__level__lte=user.clearance,
+            )
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+            .values("content_object_id")
+        )
     if user.has_role(Role.CLERK, Role.SUPERVISOR):
         units = UnitScope.of(user)
         if units:
-            scope |= units.receiving_q()
+            branches.append(documents.filter(responsible_unit_id__in=sorted(units.ids)).values("pk"))
     if user.has_role(Role.CLERK):
-        scope |= Q(registered_by_id=user.pk)
+        branches.append(documents.filter(registered_by_id=user.pk).values("pk"))
     if user.has_role(Role.HANDLER):
         # A document routed to a handler waits on their list before they sign for it.
-        scope |= Q(routed_to_id=user.pk)
-    return scope
+        branches.append(documents.filter(routed_to_id=user.pk).values("pk"))
+    if not branches:
+        return documents.none().values("pk")
+    return branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
 
 
-def register_for(user: User):
-    """The register a person may read: entries in scope plus what they know; ``known`` unmasks."""
+class IsTrue(Func):
+    """``(condition) IS TRUE``: the same rows as the condition, but PostgreSQL then plans an
+    ``id IN (subquery)`` as a hashed lookup per row of the outer ordered scan instead of joining the
+    whole document table to the subquery (measured at a million documents: 0.3 s against 1 s for a
+    clerk's first page)."""
+
+    template = "(%(expressions)s) IS TRUE"
+    output_field = BooleanField()
+
+
+def register_for(user: User, *, known: bool = True):
+    """The register a person may read: entries in scope plus what they know; ``known`` (annotated
+    unless asked not to) unmasks the subject. For a page of it, filter and order this without
+    ``known`` and annotate only the page's rows (``registry.selectors.register_page``)."""
     if not active(user):
         return Document.objects.none()
-    return Document.objects.filter(register_scope(user) | need_to_know_q(user)).with_need_to_know(user)
+    if reads_whole_register(user):
+        queryset = Document.objects.all()
+    else:
+        queryset = Document.objects.filter(IsTrue(Q(pk__in=register_ids(user))))
+    return queryset.with_need_to_know(user) if known else queryset
 
 
 @rule("read_register_entry")

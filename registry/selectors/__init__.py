@@ -27,6 +27,7 @@ from registry.selectors.documents import (
     people_who_know,
     people_with_roles,
     register_list,
+    register_page,
     register_rows,
     reproduction_requests,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "people_who_know",
     "people_with_roles",
     "register_list",
+    "register_page",
     "register_rows",
     "reproduction_requests",
 ]

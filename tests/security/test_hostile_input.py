@@ -491,7 +491,9 @@ FORMS = [
             "unit": Field("id", lambda w: str(w.units["receiving"].pk)),
             "registered_from": date_field(-10),
             "registered_to": date_field(0),
-            "page": Field("int", lambda w: "1"),
+            # A page's key, as the register's links carry it; anything else shows the first page.
+            "after": text(""),
+            "before": text(""),
         },
         method="GET",
         takes_next=False,
