@@ -208,6 +208,20 @@ class Document(models.Model):
             models.Index(
                 fields=["declass_due_on"], name="document_declass_due", condition=Q(declassified_on__isnull=True)
             ),
+            # A state's documents, the longest waiting first: the archive's to-file list.
+            models.Index(fields=["state", "registered_at", "id"], name="document_state_registered"),
+            # How many documents each shelf holds, from the index alone.
+            models.Index(fields=["storage_location", "state"], name="document_location_state"),
+            # The other half of "declassification due" (an event met), beside document_declass_due.
+            models.Index(
+                fields=["declass_event_met_on"],
+                name="document_declass_event",
+                condition=Q(declassified_on__isnull=True, declass_event_met_on__isnull=False),
+            ),
+            # The yearly review list, the longest unreviewed first.
+            models.Index(
+                fields=["last_reviewed_on", "id"], name="document_review_order", condition=Q(declassified_on__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,7 @@ from registry.review.scope import ReviewScope
 from registry.selectors import filter_by_number
 from registry.selectors.archive import overdue_loans
 from registry.selectors.declassification import declassification_due
+from registry.selectors.pages import bounded_count
 
 REFUSALS = (AuditAction.ACCESS_DENIED, AuditAction.ACTION_REFUSED)
 # What counts as looking at a document for the office-hours report.
@@ -437,4 +438,12 @@ def report_rows(slug: str, scope: ReviewScope, start: datetime | None, end: date
 
 
 def report_total(rows) -> int:
+    """The exact number of rows (the printed report states it)."""
     return len(rows) if isinstance(rows, list) else rows.count()
+
+
+def report_count(rows) -> tuple[int, bool]:
+    """(rows, whether there are more than that) for the review page's summary: exact up to
+    ``COUNT_LIMIT``, so a visit reads at most that many keys of each report, however many rows the
+    trail and the register hold."""
+    return (len(rows), False) if isinstance(rows, list) else bounded_count(rows)
