@@ -34,7 +34,8 @@ BENCH_DIR   := var/bench
 BENCH_ARGS  ?=
 # The bench cluster's memory: what a city's database server would give its PostgreSQL.
 BENCH_PG_OPTS ?= -c shared_buffers=2GB -c effective_cache_size=12GB -c work_mem=32MB -c maintenance_work_mem=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist: one test database per worker); PYTEST_ARGS= runs it serially.
+PYTEST_ARGS ?= -n auto
 
 # ensure_debs PKG...: install the Debian packages that are missing, as root or
 # through passwordless sudo; otherwise warn and go on. apt-get update runs only
