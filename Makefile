@@ -142,6 +142,9 @@ bench: install
 	@# The cluster and its bench offices are kept under var/bench/ (built once, minutes; reused after).
 	mkdir -p $(BENCH_DIR)
 	export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
+	# The bench offices' chains are keyed with a key kept beside them (var/bench/audit_key).
+	. scripts/audit-key.sh
+	use_audit_key $(BENCH_DIR)
 	PG_DATA_DIR=$(BENCH_DIR)/pgdata PG_SERVER_OPTS="$(BENCH_PG_OPTS)" \
 	    scripts/with-postgres.sh $(VENV_PY) manage.py bench $(BENCH_ARGS)
 
