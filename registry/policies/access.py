@@ -88,20 +88,7 @@ def register_ids(user: User):
     to a handler). An ``OR`` of the same conditions cannot use an index, and at a million documents
     PostgreSQL then reads the whole table for every list."""
     documents = Document.objects.order_by()
-    branches = []
-    if user.clearance:
-        branches.append(documents.filter(custodian_id=user.pk, level__lte=user.clearance).values("pk"))
-        branches.append(
-            DocumentUserObjectPermission.objects.order_by()
-            .filter(
-                user_id=user.pk,
-                permission__codename=VIEW_PERMISSION,
-                permission__content_type__app_label="registry",
-                content_object__level__lte=user.clearance,
-            )
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-            .values("content_object_id")
-        )
+    branches = _known_branches(user)
     if user.has_role(Role.CLERK, Role.SUPERVISOR):
         units = UnitScope.of(user)
         if units:
@@ -114,6 +101,34 @@ def register_ids(user: User):
     if not branches:
         return documents.none().values("pk")
     return branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+
+
+def _known_branches(user: User) -> list:
+    """What a person knows, as indexed lookups: custody, and a live permission, each within the
+    person's present clearance (the same rows as ``need_to_know_q``)."""
+    if not user.clearance:
+        return []
+    return [
+        Document.objects.order_by().filter(custodian_id=user.pk, level__lte=user.clearance).values("pk"),
+        DocumentUserObjectPermission.objects.order_by()
+        .filter(
+            user_id=user.pk,
+            permission__codename=VIEW_PERMISSION,
+            permission__content_type__app_label="registry",
+            content_object__level__lte=user.clearance,
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .values("content_object_id"),
+    ]
+
+
+def known_ids(user: User):
+    """The ids of the documents a person knows (need-to-know), for a search that must never match,
+    count or order a document they do not know (a subject term)."""
+    branches = _known_branches(user) if active(user) else []
+    if not branches:
+        return Document.objects.none().values("pk")
+    return branches[0].union(*branches[1:])
 
 
 class IsTrue(Func):
