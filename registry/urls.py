@@ -22,6 +22,7 @@ urlpatterns = [
     # The dashboard with every area's waiting work, the later life's included.
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("register/", register.RegisterListView.as_view(), name="register"),
+    path("register/export/", register.RegisterExportView.as_view(), name="register_export"),
     path("documents/new/", documents.DocumentRegisterView.as_view(), name="document_register"),
     path("documents/<int:pk>/", document_page.DocumentDetailView.as_view(), name="document_detail"),
     path("documents/<int:pk>/trail/", document_page.DocumentTrailView.as_view(), name="document_trail"),

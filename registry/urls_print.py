@@ -19,4 +19,6 @@ urlpatterns = [
     path("meetings/<int:pk>/recall.pdf", printing.meeting_recall, name="meeting_recall"),
     path("destructions/<int:pk>/inventory.pdf", printing.destruction_inventory, name="destruction_inventory"),
     path("party-requests/<int:pk>/letter.pdf", printing.party_letter, name="party_letter"),
+    # 登記簿: the person's register, filtered as on the register page (?registered_from=…&direction=…).
+    path("register.pdf", printing.register, name="register"),
 ]

@@ -260,6 +260,8 @@ EXPECTED: dict[str, Entry] = {
     #     clerk       supervisor  handler     archivist   ethics      admin       norole      anonymous
     "registry:dashboard": Entry(get=EVERYONE, post=POST_405),
     "registry:register": Entry(get=EVERYONE, post=POST_405, query="?number=115&state=handling"),
+    # The register as a file: what the page lists, masked the same way, for everyone logged in.
+    "registry:register_export": Entry(get=EVERYONE, post=POST_405, query="?format=csv&q=115"),
     "registry:document_register": Entry(
         get= "200         404         404         404         404         404         404         login",
         post="done        404         404         404         404         404         404         login",
@@ -402,6 +404,8 @@ EXPECTED: dict[str, Entry] = {
         kwargs=lambda w, k: {"day": timezone.localdate().isoformat()},
     ),
     "print:inspection_report": Entry(get=REVIEW, post=PRINT_POST),
+    # 登記簿: the person's own register, masked as on the page.
+    "print:register": Entry(get=EVERYONE, post=PRINT_POST, query="?state=handling"),
     # The destruction inventory: archive staff, supervisors and the ethics office, whoever knows the
     # documents on it (the subjects are withheld from those who do not).
     "print:destruction_inventory": Entry(
