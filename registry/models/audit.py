@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
 
     # documents
     DOCUMENT_REGISTER = "document.register", _("registered a document")
+    REGISTER_IMPORT = "register.import", _("imported a paper register")
     DOCUMENT_OPEN = "document.open", _("opened and instructed")
     DOCUMENT_ROUTE = "document.route", _("routed")
     DOCUMENT_SIGN_FOR = "document.sign_for", _("signed for")

@@ -262,6 +262,16 @@ EXPECTED: dict[str, Entry] = {
     "registry:register": Entry(get=EVERYONE, post=POST_405, query="?number=115&state=handling"),
     # The register as a file: what the page lists, masked the same way, for everyone logged in.
     "registry:register_export": Entry(get=EVERYONE, post=POST_405, query="?format=csv&q=115"),
+    # Import of paper registers: clerks only. A POST without a file is shown again with its error
+    # (and recorded as refused once).
+    "registry:register_import": Entry(
+        get= "200         404         404         404         404         404         404         login",
+        post="200         404         404         404         404         404         404         login",
+    ),
+    "registry:register_import_template": Entry(
+        get= "200         404         404         404         404         404         404         login",
+        post="405         404         404         404         404         404         404         login",
+    ),
     "registry:document_register": Entry(
         get= "200         404         404         404         404         404         404         login",
         post="done        404         404         404         404         404         404         login",
