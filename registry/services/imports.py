@@ -211,12 +211,13 @@ def _check(actor: User, rows: list[dict]) -> tuple[list[Document], list[RowError
             copies_count=copies,
             received_on=received_on or registered_on,
             registered_at=registered_at,
-            responsible_unit=unit,
-            handling_unit=unit,
-            registered_by=actor,
-            custodian=custodian,
+            # Ids, not objects: a model's relation setters cost more than the rest of a row's check.
+            responsible_unit_id=unit.pk,
+            handling_unit_id=unit.pk,
+            registered_by_id=actor.pk,
+            custodian_id=custodian.pk if custodian else None,
             state=DocumentState.IN_HANDLING if custodian else DocumentState.ARCHIVED,
-            storage_location=location,
+            storage_location_id=location.pk if location else None,
             archived_at=registered_at if location else None,
         )
         if location is not None and location.zone != zone_for(document):
@@ -260,10 +261,10 @@ def _save(actor: User, documents: list[Document]) -> None:
     HandlingStep.objects.bulk_create(
         [
             HandlingStep(
-                document=document,
+                document_id=document.pk,
                 kind=StepKind.REGISTER,
-                actor=actor,
-                to_unit=document.responsible_unit,
+                actor_id=actor.pk,
+                to_unit_id=document.responsible_unit_id,
                 note=_("Imported from the paper register"),
                 at=document.registered_at,
             )
