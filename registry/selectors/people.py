@@ -135,13 +135,32 @@ def people_list(*, query: str = "", unit=None, include_inactive: bool = True) ->
     return people
 
 
+def with_subject(events: QuerySet) -> QuerySet:
+    """Annotate the person an event is about: ``subject_key`` (their id) and ``subject_name``
+    (their log-in name, as the second factor's events name them)."""
+    data = Cast("details", JSONField())
+    return events.annotate(
+        subject_key=Cast(KeyTextTransform("subject", data), CharField()),
+        subject_name=Cast(KeyTextTransform("person", data), CharField()),
+    )
+
+
+def about_people_q(people) -> Q:
+    """Events that change one of ``people`` (on a queryset passed through ``with_subject``)."""
+    people = list(people)
+    if not people:
+        return Q(pk__in=[])
+    return Q(action__in=PERSON_ACTIONS) & (
+        Q(subject_key__in=[str(p.pk) for p in people]) | Q(subject_name__in=[p.get_username() for p in people])
+    )
+
+
 def person_changes(person: User, *, limit: int = 50) -> QuerySet:
-    """The changes made to a person (clearance, unit, roles, …), newest first."""
-    subject = KeyTextTransform("subject", Cast("details", JSONField()))
+    """The changes made to a person (clearance, unit, roles, password, second factor, hand-overs),
+    newest first."""
     return (
-        AuditEvent.objects.filter(action__in=PERSON_ACTIONS)
-        .annotate(subject=Cast(subject, CharField()))
-        .filter(subject=str(person.pk))
+        with_subject(AuditEvent.objects.filter(action__in=PERSON_ACTIONS))
+        .filter(about_people_q([person]))
         .select_related("actor")
         .order_by("-seq")[:limit]
     )

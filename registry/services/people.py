@@ -38,7 +38,6 @@ from registry.policies.people import (
     require_reactivate,
     require_sign_handover,
 )
-from registry.roles import Role
 from registry.selectors.people import HeldItem, holdings
 from registry.services.grants import grant_create, grant_end
 from registry.services.locking import locked_documents
@@ -186,9 +185,9 @@ def person_reactivate(*, actor: User, person: User, reason: str = "") -> User:
 
 @transaction.atomic
 def person_set_roles(*, actor: User, person: User, roles) -> User:
-    """Set the person's roles (Django groups) and staff flag, recorded as before → after."""
+    """Set the person's roles (Django groups, by role or group name), recorded as before → after."""
     require_change_person(actor, person)
-    names = sorted({str(Role(role)) for role in roles})
+    names = sorted({str(role) for role in roles})
     person = _locked_person(person)
     before = sorted(person.groups.values_list("name", flat=True))
     if before == names:
@@ -206,7 +205,9 @@ def person_update(*, actor: User, person: User, changes: dict) -> User:
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed(_("These fields change through their own step: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    require_change_person(actor, person)
+    own_details = actor.pk == person.pk and set(changes) <= {"full_name", "email", "first_name", "last_name"}
+    if not own_details:  # a person corrects their own name or e-mail; the rest is another's to change
+        require_change_person(actor, person)
     person = _locked_person(person)
     before = {name: getattr(person, name) for name in changes if getattr(person, name) != changes[name]}
     if not before:
