@@ -147,4 +147,5 @@ TEMPLATES = {
     "inspection_report": "pdf/inspection_report.html",
     "meeting_attendance": "pdf/meeting_attendance.html",
     "meeting_recall": "pdf/meeting_recall.html",
+    "handover_list": "pdf/handover_list.html",
 }
