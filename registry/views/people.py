@@ -104,9 +104,10 @@ class PersonDetailView(RegistryView, TemplateView):
             item_rows=[(item, None) for item in items],
             changes=selectors.person_changes(person),
             handovers=selectors.handovers_of(person)[:20],
-            clearance_form=ClearanceForm(initial={"clearance": person.clearance}) if change else None,
-            transfer_form=TransferForm() if change else None,
-            deactivate_form=DeactivateForm() if change and person.is_active else None,
+            # Several forms on one page: each its own element ids, so every label names its own field.
+            clearance_form=ClearanceForm(initial={"clearance": person.clearance}, auto_id="clearance_%s") if change else None,
+            transfer_form=TransferForm(auto_id="transfer_%s") if change else None,
+            deactivate_form=DeactivateForm(auto_id="deactivate_%s") if change and person.is_active else None,
             reactivate_form=ConfirmForm() if can_reactivate(user, person) else None,
             head_form=ConfirmForm() if can_designate_agency_head(user, person) else None,
             may_handover=can_handover(user, person),
@@ -306,6 +307,10 @@ class PasswordChangeView(RegistryView, auth_views.PasswordChangeView):
 
     template_name = "people/password_change.html"
     success_url = reverse_lazy("registry:account")
+
+    def form_invalid(self, form):
+        policies.record_refusal(self.request.user, purpose="password_change", rule="input", reason=errors_summary(form))
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)
