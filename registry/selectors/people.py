@@ -82,7 +82,8 @@ class HeldItem:
         return Level(self.level).label if self.level else ""
 
 
-_LIVE_DOCUMENT = ~Q(state__in=[DocumentState.DESTROYED, DocumentState.CANCELLED])
+# A document on loan is held through its loan (listed once, as the loan).
+_LIVE_DOCUMENT = ~Q(state__in=[DocumentState.DESTROYED, DocumentState.CANCELLED, DocumentState.ON_LOAN])
 
 
 def holdings(person: User) -> list[HeldItem]:

@@ -120,3 +120,25 @@ def test_changes_show_on_the_activity_page_and_in_the_trail_search(client, admin
     search = client.get(reverse("registry:audit_search"), {"person": handler.username})
     assert search.status_code == 200
     assert event in list(search.context["page"].object_list)
+
+
+def test_a_person_added_in_the_admin_is_recorded(client, administrator, handling_unit):
+    client.force_login(administrator)
+    since = head_seq()
+    response = client.post(
+        reverse("admin:registry_user_add"),
+        {
+            "username": "newcomer",
+            "full_name": "新進林",
+            "unit": handling_unit.pk,
+            "clearance": Level.CONFIDENTIAL,
+            "password1": "A-newcomer-passphrase-115",
+            "password2": "A-newcomer-passphrase-115",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = User.objects.get(username="newcomer")
+    event = the_event(AuditAction.PERSON_CREATE, since=since, actor=administrator, document=None)
+    assert details(event)["subject"] == person.pk
+    assert details(event)["after"]["clearance"] == Level.CONFIDENTIAL.label

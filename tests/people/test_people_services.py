@@ -234,3 +234,17 @@ def test_roles_and_password_changes_are_audited_without_the_password(administrat
     assert "A-new-long" not in event.details
     handler.refresh_from_db()
     assert handler.check_password("A-new-long-passphrase-115")
+
+
+def test_handover_of_a_loan_moves_the_borrower_the_custody_and_the_grant(administrator, walk, clerk, successor):
+    from registry.models import DocumentState, Loan
+
+    lent = walk(DocumentState.ON_LOAN, level=Level.CONFIDENTIAL)
+    assert [item.kind for item in holdings(clerk)] == [ItemKind.LOAN]
+    svc.handover_record(actor=administrator, person=clerk, successor=successor, reason="leave")
+    loan = Loan.objects.get(document=lent)
+    lent.refresh_from_db()
+    assert (loan.borrower, lent.custodian) == (successor, successor)
+    assert loan.grant.user == successor and loan.grant.ended_at is None
+    assert Document.objects.visible_to(successor).filter(pk=lent.pk).exists()
+    assert not Document.objects.visible_to(clerk).filter(pk=lent.pk).exists()
