@@ -168,8 +168,13 @@ def person_changes(person: User, *, limit: int = 50) -> QuerySet:
 
 
 def recent_logins(person: User, *, limit: int = 10) -> QuerySet:
-    """A person's own recent log-ins (time, address, browser), newest first."""
-    return AuditEvent.objects.filter(actor=person, action=AuditAction.AUTH_LOGIN).order_by("-seq")[:limit]
+    """A person's own recent log-ins, newest first, each with its address (``ip``) and browser (``agent``)."""
+    data = Cast("details", JSONField())
+    return (
+        AuditEvent.objects.filter(actor=person, action=AuditAction.AUTH_LOGIN)
+        .annotate(ip=KeyTextTransform("ip", data), agent=KeyTextTransform("agent", data))
+        .order_by("-seq")[:limit]
+    )
 
 
 def handovers_of(person: User) -> QuerySet:
