@@ -75,7 +75,7 @@ def test_admin_role_and_detail_changes_are_audited(client, administrator, handle
 
     client.force_login(administrator)
     since = head_seq()
-    clerk_group = Group.objects.get(name=Role.CLERK.value)
+    clerk_group, _ = Group.objects.get_or_create(name=Role.CLERK.value)
     groups = [g.pk for g in handler.groups.all()] + [clerk_group.pk]
     assert post_change(client, handler, full_name="承辦張改名", groups=groups).status_code == 302
     roles = the_event(AuditAction.PERSON_ROLES, since=since, actor=administrator, document=None)
@@ -142,3 +142,16 @@ def test_a_person_added_in_the_admin_is_recorded(client, administrator, handling
     event = the_event(AuditAction.PERSON_CREATE, since=since, actor=administrator, document=None)
     assert details(event)["subject"] == person.pk
     assert details(event)["after"]["clearance"] == Level.CONFIDENTIAL.label
+
+
+def test_the_ethics_office_finds_hand_overs_in_the_trail(client, administrator, ethics_officer, handler, successor, held):
+    from registry.services import people as svc
+
+    svc.handover_record(actor=administrator, person=handler, successor=successor)
+    client.force_login(ethics_officer)
+    search = client.get(reverse("registry:audit_search"), {"action": AuditAction.HANDOVER.value})
+    assert search.status_code == 200
+    found = list(search.context["page"].object_list)
+    assert [details(e)["subject"] for e in found] == [handler.pk]
+    items = client.get(reverse("registry:audit_search"), {"action": AuditAction.HANDOVER_ITEM.value, "number": held.number})
+    assert [e.document_id for e in items.context["page"].object_list] == [held.pk]
