@@ -30,6 +30,7 @@ from registry.models.documents import (
     NeedToKnowGrant,
     RegistrationCounter,
 )
+from registry.models.handover import Handover, HandoverItem, HandoverReason, ItemKind
 from registry.models.meetings import (
     Meeting,
     MeetingAttendee,
@@ -67,6 +68,10 @@ __all__ = [
     "DocumentState",
     "DocumentUserObjectPermission",
     "HandlingStep",
+    "Handover",
+    "HandoverItem",
+    "HandoverReason",
+    "ItemKind",
     "Loan",
     "LoanState",
     "Meeting",

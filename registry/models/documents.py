@@ -299,6 +299,7 @@ class GrantBasis(models.TextChoices):
     DISTRIBUTION = "distribution", _("approved distribution (核准分發)")
     LOAN = "loan", _("loan from the archive (借調)")
     MEETING = "meeting", _("attending a classified meeting (與會)")
+    HANDOVER = "handover", _("taken over from a predecessor (移交)")
     OTHER = "other", _("other approval")
 
 
@@ -346,6 +347,8 @@ class StepKind(models.TextChoices):
     SIGN_FOR = "sign_for", _("signed for (簽收)")
     BEGIN_HANDLING = "begin_handling", _("handling begun (承辦)")
     CANCEL = "cancel", _("registration cancelled (註銷登記)")
+    HANDOVER = "handover", _("handed over to a successor (移交)")
+    HANDOVER_SIGN = "handover_sign", _("signed for by the successor (接交簽收)")
 
 
 class HandlingStep(models.Model):

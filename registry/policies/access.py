@@ -163,7 +163,7 @@ def reads_units_register(user: User) -> bool:
     return user.has_role(Role.CLERK, Role.SUPERVISOR)
 
 
-@rule("read_register_entry")
+@rule("read_register_entry", present_state=False)
 def require_read_register_entry(user: User, document: Document) -> None:
     """The document is in the person's register (its handling metadata, subject masked)."""
     if not active(user) or not register_for(user).filter(pk=document.pk).exists():
@@ -173,7 +173,7 @@ def require_read_register_entry(user: User, document: Document) -> None:
 can_read_register_entry = permits(require_read_register_entry)
 
 
-@rule("read_trail")
+@rule("read_trail", present_state=False)
 def require_read_trail(user: User, document: Document) -> None:
     """The handling trail (metadata only) is for the ethics office, the register roles in scope,
     and everyone who knows the document."""

@@ -148,4 +148,5 @@ TEMPLATES = {
     "meeting_attendance": "pdf/meeting_attendance.html",
     "meeting_recall": "pdf/meeting_recall.html",
     "register": "pdf/register.html",
+    "handover_list": "pdf/handover_list.html",
 }

@@ -44,6 +44,7 @@ from registry.selectors import filter_by_number
 from registry.selectors.archive import overdue_loans
 from registry.selectors.declassification import declassification_due
 from registry.selectors.pages import bounded_count
+from registry.selectors.people import about_people_q, with_subject
 
 REFUSALS = (AuditAction.ACCESS_DENIED, AuditAction.ACTION_REFUSED)
 # What counts as looking at a document for the office-hours report.
@@ -130,7 +131,11 @@ def trail_events(
     """The trail filtered as the search form asks (unfiltered columns, not rows)."""
     queryset = scope.events(heavy(AuditEvent.objects.all()))
     if person := (person or "").strip():
-        queryset = queryset.filter(Q(actor__username__iexact=person) | Q(actor__full_name__icontains=person))
+        # What the person did, and the changes made to them (clearance, unit, hand-overs, …).
+        named = User.objects.filter(Q(username__iexact=person) | Q(full_name__icontains=person))[:50]
+        queryset = with_subject(queryset).filter(
+            Q(actor__username__iexact=person) | Q(actor__full_name__icontains=person) | about_people_q(named)
+        )
     if unit is not None:
         # The actor's unit and the units below it.
         queryset = queryset.filter(UnitScope.below(unit).people_q("actor__"))
@@ -156,8 +161,9 @@ def action_counts(queryset: QuerySet) -> list[dict]:
 
 
 def person_activity(scope: ReviewScope, person: User, start: datetime | None, end: datetime | None) -> QuerySet:
-    """A person's events in the period, within the reviewer's scope."""
-    return _in_period(scope.events(heavy(AuditEvent.objects.filter(actor=person))), start, end)
+    """A person's events in the period, and the changes made to them, within the reviewer's scope."""
+    events = with_subject(heavy(AuditEvent.objects.all())).filter(Q(actor=person) | about_people_q([person]))
+    return _in_period(scope.events(events), start, end)
 
 
 def people_in_scope(scope: ReviewScope) -> QuerySet:

@@ -325,3 +325,22 @@ def register(request):
         rows=context["total"],
     )
     return _pdf_response(content, "register.pdf")
+
+
+# --- the hand-over list (移交清冊) -----------------------------------------------------------------
+
+
+@page_view()
+def handover_list(request, pk: int):
+    """移交清冊 of a hand-over, for its three people, the administrator, the ethics office and the
+    supervisors of either person's unit (``can_read_handover``); numbers and levels, never subjects."""
+    from registry.models import Handover
+    from registry.policies.people import can_read_handover
+
+    user = request.user
+    handover = Handover.objects.select_related("predecessor__unit", "successor__unit", "by").filter(pk=pk).first()
+    if handover is None or not can_read_handover(user, handover):
+        raise _refuse(user, "handover_list", pk)
+    content = pdf.render_pdf(pdf.TEMPLATES["handover_list"], pdf.handover_list_context(handover, printed_by=user))
+    _print_event(user, None, form="handover_list", handover=handover.pk)
+    return _pdf_response(content, f"handover-{handover.pk}.pdf")
