@@ -465,6 +465,8 @@ def _copy_return(d: dict, n: Names) -> str:
 
 
 def _publication(d: dict, n: Names) -> str:
+    if d.get("state") in (None, MASK):
+        return _("recorded a publication about %(meeting)s") % {"meeting": _meeting(n, d)}
     return _("recorded a publication about %(meeting)s as %(state)s") % {
         "meeting": _meeting(n, d),
         "state": _code("state", d.get("state")),
@@ -488,6 +490,21 @@ def _recall(d: dict, n: Names) -> str:
             "meeting": _meeting(n, d),
         }
     return _("recalled the copies No. %(copies)s") % {"copies": text}
+
+
+def _dispatch_send(d: dict, n: Names) -> str:
+    if d.get("method") in (None, MASK):
+        return _("dispatched it")
+    return _("dispatched it by %(method)s") % {"method": _code("method", d.get("method"))}
+
+
+def _destroy(d: dict, n: Names) -> str:
+    if d.get("method") in (None, MASK):
+        return _("destroyed it, witnessed by %(witness)s") % {"witness": n.person(d.get("witness"))}
+    return _("destroyed it by %(method)s, witnessed by %(witness)s") % {
+        "method": _code("method", d.get("method")),
+        "witness": n.person(d.get("witness")),
+    }
 
 
 A = AuditAction
@@ -520,7 +537,7 @@ SENTENCES: dict[str, Sentence] = {
     A.REPRODUCTION_REQUEST: lambda d, n: _("asked for %(kind)s") % {"kind": _code("kind", d.get("kind"))},
     A.REPRODUCTION_APPROVE: lambda d, n: _("approved %(kind)s") % {"kind": _code("kind", d.get("kind"))},
     A.REPRODUCTION_REFUSE: lambda d, n: _("refused %(kind)s") % {"kind": _code("kind", d.get("kind"))},
-    A.DISPATCH_SEND: lambda d, n: _("dispatched it by %(method)s") % {"method": _code("method", d.get("method"))},
+    A.DISPATCH_SEND: _dispatch_send,
     A.DISPATCH_RECEIPT: _dispatch_receipt,
     A.DISPATCH_DISCREPANCY: lambda d, n: _("recorded a discrepancy in the receipt returned on %(day)s")
     % {"day": _roc_day(d.get("received_on"))},
@@ -545,8 +562,7 @@ SENTENCES: dict[str, Sentence] = {
     A.DESTRUCTION_APPROVE: lambda d, n: _("approved a destruction inventory of %(count)s documents") % {"count": _count(d)},
     A.DESTRUCTION_RECORD: lambda d, n: _("recorded that %(person)s destroyed %(count)s documents, witnessed by %(witness)s")
     % {"person": n.person(d.get("destroyed_by")), "count": _count(d), "witness": n.person(d.get("witness"))},
-    A.DOCUMENT_DESTROY: lambda d, n: _("destroyed it by %(method)s, witnessed by %(witness)s")
-    % {"method": _code("method", d.get("method")), "witness": n.person(d.get("witness"))},
+    A.DOCUMENT_DESTROY: _destroy,
     A.PARTY_REQUEST: lambda d, n: _("recorded a request to read the file from %(kind)s")
     % {"kind": _code("applicant_kind", d.get("applicant_kind"))},
     A.PARTY_DECIDE: lambda d, n: _("decided a party's request: %(decision)s") % {"decision": _code("decision", d.get("decision"))},
@@ -600,6 +616,17 @@ SENTENCES = {str(code): sentence for code, sentence in SENTENCES.items()}
 # --- the one entry point ----------------------------------------------------------------------------
 
 
+def _empty_keys(details: str) -> frozenset[str]:
+    """The keys whose recorded value is empty: nothing to show, and nothing to mask either."""
+    try:
+        value = json.loads(details)
+    except ValueError:
+        return frozenset()
+    if not isinstance(value, dict):
+        return frozenset()
+    return frozenset(key for key, item in value.items() if item is None or item == "" or item == [])
+
+
 def _parse(event) -> dict:
     shown = visible_details(
         event.details,
@@ -611,7 +638,10 @@ def _parse(event) -> dict:
         value = json.loads(shown)
     except ValueError:
         return {}
-    return value if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    empty = _empty_keys(event.details)
+    return {key: item for key, item in value.items() if key not in empty}
 
 
 def actor_name(event) -> str:

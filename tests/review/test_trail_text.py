@@ -148,6 +148,8 @@ def test_every_action_reads_as_a_zh_hant_sentence_without_ids_keys_or_user_agent
         where = f"{event.action}: {shown}"
         assert text.sentence.startswith(f"收發陳 於{today} "), where
         assert str(ROW_ID) not in shown, where
+        assert "…" not in text.sentence, where  # a masked code leaves the sentence, not a gap in it
+        assert all(value != "—" for _label, value in text.fields), where  # empty values are left out
         assert AGENT not in shown and "Mozilla" not in shown, where
         assert "{" not in shown and '"' not in shown, where
         assert not any(label in keys for label, _value in text.fields), where
