@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.SecurityHeadersMiddleware",
     "registry.middleware.RefuseNulMiddleware",
+    # After authentication and the session: remembers where an action's POST redirected to.
+    "registry.middleware.AfterActionMiddleware",
     # Inside the header middleware, so that the second-factor redirects and the lock-out page
     # carry the same headers as every other page.
     "django_otp.middleware.OTPMiddleware",

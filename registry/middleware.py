@@ -45,3 +45,52 @@ class RefuseNulMiddleware:
     @staticmethod
     def _has_nul(data) -> bool:
         return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+# --- the page an action sends its person back to ------------------------------------------------
+# An action's form posts, the action is recorded, and the answer redirects to the page the form
+# came from (POST-redirect-GET). Showing that page again is the action's own answer, not a new
+# read: the document page does not record a read for it. The session remembers the one path the
+# redirect named, for a short while; the first page view consumes it, whatever its path.
+
+AFTER_ACTION_KEY = "registry_after_action"
+AFTER_ACTION_SECONDS = 60
+
+
+class AfterActionMiddleware:
+    """Remember the path a POST redirected to, for ``is_after_action``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        mark = request.session.get(AFTER_ACTION_KEY) if hasattr(request, "session") else None
+        if request.method == "GET" and isinstance(mark, dict) and mark.get("path") != request.path:
+            # Only the very next page, if it is the one redirected to, is the action's answer.
+            del request.session[AFTER_ACTION_KEY]
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and response.status_code in (301, 302, 303)
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and hasattr(request, "session")
+        ):
+            from urllib.parse import urlsplit
+
+            from django.utils import timezone
+
+            path = urlsplit(response.get("Location", "")).path
+            request.session[AFTER_ACTION_KEY] = {"path": path, "at": timezone.now().timestamp()}
+        return response
+
+
+def is_after_action(request) -> bool:
+    """Whether this GET is the redirect an action just answered with (consumed: it counts once)."""
+    from django.utils import timezone
+
+    mark = request.session.pop(AFTER_ACTION_KEY, None) if hasattr(request, "session") else None
+    if not isinstance(mark, dict) or request.method != "GET":
+        return False
+    fresh = 0 <= timezone.now().timestamp() - float(mark.get("at", 0)) <= AFTER_ACTION_SECONDS
+    return fresh and mark.get("path") == request.path

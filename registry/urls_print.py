@@ -12,6 +12,7 @@ urlpatterns = [
     path("dispatches/<int:pk>/outer.pdf", printing.envelope_outer, name="envelope_outer"),
     # <str:day>, not a date pattern: a malformed day gets a 400 that says what is expected.
     path("dispatches/day/<str:day>.pdf", printing.dispatch_list, name="dispatch_list"),
+    path("dispatches/day/", printing.dispatch_list_for_day, name="dispatch_list_for_day"),
     # The ethics office's inspection report of a period (?from=YYYY-MM-DD&to=YYYY-MM-DD).
     path("review/inspection.pdf", printing.inspection_report, name="inspection_report"),
     # Classified meetings: the attendance sheet and the recall list of the materials.

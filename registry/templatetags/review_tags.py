@@ -22,6 +22,15 @@ def review_details(event) -> str:
     )
 
 
+@register.simple_tag
+def described_events(events):
+    """``[(event, text)]``: each event as a sentence with labelled fields (``registry.trail_text``),
+    the people, units and documents it names read once for the whole list."""
+    from registry.trail_text import describe_events
+
+    return describe_events(events)
+
+
 @register.filter
 def rule_name(rule: str) -> str:
     """A rule of the rule book by its name for people (``registry.policies.labels``)."""

@@ -38,6 +38,7 @@ from registry.forms import (
     RouteForm,
     SignForForm,
 )
+from registry.middleware import is_after_action
 from registry.models import AuditAction, Decision, DispatchState, Document, DocumentState, LoanState
 from registry.policies.destruction import INVENTORY_ROLES
 from registry.views.actions import NOT_FOUND
@@ -231,13 +232,17 @@ def _destruction(user, document) -> dict:
 
 
 class DocumentDetailView(RegistryView, View):
-    """The document page: only for people with need-to-know or custody; every read is audited."""
+    """The document page: only for people with need-to-know or custody; every read is audited,
+    once per page the person asked for (not for the page an action redirects back to)."""
 
     template_name = "documents/document_detail.html"
 
     def get(self, request, pk):
         document = policies.visible_document_or_404(request.user, pk, purpose="view")
-        audit.record(action=AuditAction.DOCUMENT_VIEW, actor=request.user, document=document, details={})
+        # One read per page the person asked for: the page an action redirects back to is that
+        # action's answer, already in the trail as the action itself.
+        if not is_after_action(request):
+            audit.record(action=AuditAction.DOCUMENT_VIEW, actor=request.user, document=document, details={})
         return render(request, self.template_name, document_page(request, document, known=True))
 
 
@@ -252,6 +257,7 @@ class DocumentTrailView(RegistryView, View):
         if document is None or not policies.can_read_trail(request.user, document):
             policies.record_denied(request.user, pk, purpose="trail")
             raise Http404(NOT_FOUND)
-        audit.record(action=AuditAction.DOCUMENT_TRAIL_VIEW, actor=request.user, document=document, details={})
+        if not is_after_action(request):
+            audit.record(action=AuditAction.DOCUMENT_TRAIL_VIEW, actor=request.user, document=document, details={})
         known = policies.can_know(request.user, document)
         return render(request, self.template_name, document_page(request, document, known=known))

@@ -19,8 +19,11 @@ import re
 from datetime import date
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from classification import RocDateError, parse_roc
 from registry import audit, policies
 from registry import printing as pdf
 from registry.forms import RegisterFilterForm
@@ -157,6 +160,20 @@ def dispatch_list(request, day: str):
         documents=sorted({d.document_id for d in dispatches}),
     )
     return _pdf_response(content, f"dispatch-list-{when.isoformat()}.pdf")
+
+
+@page_view(roles=(Role.CLERK,), purpose="print dispatch_list")
+def dispatch_list_for_day(request):
+    """The 封發清單 of the day a clerk typed (``?day=``, an ROC date such as 115/12/02): sent on to the
+    list of that day; a day that cannot be read is a 400 that says how to write one."""
+    text = request.GET.get("day", "").strip()
+    if not text:
+        return redirect("print:dispatch_list", timezone.localdate().isoformat())
+    try:
+        day = parse_roc(text)
+    except RocDateError as error:
+        return _bad_request(str(error))
+    return redirect("print:dispatch_list", day.isoformat())
 
 
 # --- The document's later life ------------------------------------------------------------------

@@ -374,3 +374,42 @@ def test_forms_may_load_static_files_and_data_urls(settings):
     check_resource_url((settings.BASE_DIR / "static" / "css" / "print.css").resolve().as_uri())
     with pytest.raises(ValueError):
         check_resource_url((settings.BASE_DIR / "static" / ".." / "manage.py").resolve().as_uri())
+
+
+# --- the dispatch list of any day -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["115/12/02", "115年12月2日", "115-12-2", "2026-12-02"])
+def test_the_dispatch_list_of_a_day_typed_in_the_roc_calendar(client, pr_office, pr_document, pr_dispatch, typed):
+    secret = pr_document()
+    pr_dispatch(secret, recipient="內政部")
+    client.force_login(pr_office.clerk)
+
+    response = client.get(reverse("print:dispatch_list_for_day"), {"day": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("print:dispatch_list", args=["2026-12-02"])
+
+
+def test_the_dispatch_page_offers_the_list_of_any_day(client, pr_office):
+    client.force_login(pr_office.clerk)
+    html = client.get(reverse("registry:dispatch_list")).content.decode()
+    assert f'action="{reverse("print:dispatch_list_for_day")}"' in html
+    assert 'name="day"' in html and "日期（民國）" in html
+
+
+@pytest.mark.parametrize("typed", ["115/13/01", "昨天", "0/1/1"])
+def test_a_day_that_cannot_be_read_is_a_400_that_says_how_to_write_one(client, pr_office, typed):
+    client.force_login(pr_office.clerk)
+    response = client.get(reverse("print:dispatch_list_for_day"), {"day": typed})
+    assert response.status_code == 400
+    assert response.content.decode().strip()
+    assert not _events(AuditAction.PRINT)
+
+
+def test_the_list_of_a_typed_day_is_for_clerks(client, pr_office):
+    client.force_login(pr_office.handler)
+    response = client.get(reverse("print:dispatch_list_for_day"), {"day": "115/12/02"})
+    assert response.status_code == 404
+    [denied] = _events(AuditAction.ACCESS_DENIED, actor=pr_office.handler)
+    assert json.loads(denied.details) == {"purpose": "print dispatch_list"}

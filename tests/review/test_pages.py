@@ -22,7 +22,7 @@ from registry.models import (
     VerificationSource,
 )
 from registry.review import reports
-from registry.review.export import BOM, COLUMNS, neutralise
+from registry.review.export import BOM, COLUMNS, headers, neutralise
 from tests.review.conftest import FOREIGN_SUBJECT, SUBJECT, refuse, view
 from tests.support import events_since, head_seq
 
@@ -42,7 +42,11 @@ def csv_rows(response) -> tuple[bytes, list[dict]]:
     content = b"".join(response.streaming_content)
     text = content.decode("utf-8")
     assert text.startswith(BOM)
-    return content, list(csv.DictReader(io.StringIO(text[len(BOM):])))
+    reader = csv.reader(io.StringIO(text[len(BOM):]))
+    header = next(reader)
+    assert header == headers()
+    keys = [key for key, _label in COLUMNS]
+    return content, [dict(zip(keys, row, strict=True)) for row in reader]
 
 
 # --- who reaches the pages ------------------------------------------------------------------------
@@ -181,15 +185,35 @@ def test_the_export_streams_the_filtered_trail_with_a_bom_and_no_subject(client,
     content, rows = csv_rows(response)
     assert content.startswith(b"\xef\xbb\xbf")
     assert SUBJECT.encode() not in content
-    assert tuple(rows[0]) == COLUMNS
     [row] = rows
     assert row["actor_username"] == "handler" and row["actor_name"] == handler.full_name
     assert row["unit"] == handler.unit.name
     assert (row["action"], row["document_number"], row["level"]) == ("document.view", secret.number, "機密")
-    assert row["time"].endswith("+08:00")  # Asia/Taipei
+    assert row["time_iso"].endswith("+08:00")  # Asia/Taipei
     [searched] = events_since(seq, AuditAction.AUDIT_SEARCH)
     details = json.loads(searched.details)
     assert details["export"] is True and details["person"] == "handler"
+
+
+def test_the_export_is_for_people_with_the_codes_kept_in_extra_columns(client, ethics_officer, secret, handler):
+    """Chinese headers, the action's name, the event as a sentence, ROC date-times; the code, the ISO
+    time and the details as recorded follow."""
+    from classification.roc import ROC_OFFSET
+
+    event = view(handler, secret)
+    client.force_login(ethics_officer)
+
+    content, rows = csv_rows(client.get(reverse("registry:audit_export"), {"person": "handler", "action": "document.view"}))
+
+    header = content.decode("utf-8")[len(BOM):].splitlines()[0].split(",")
+    assert header[:10] == ["序號", "時間", "帳號", "姓名", "單位", "動作", "紀錄", "登記號", "密等", "詳細內容"]
+    assert header[10:] == ["動作代碼", "時間（ISO 8601）", "原始紀錄內容（JSON）"]
+    [row] = rows
+    local = timezone.localtime(event.at)
+    assert row["time"] == f"{local.year - ROC_OFFSET}/{local:%m/%d %H:%M:%S}"
+    assert row["action_label"] == "調閱文書" and row["action"] == "document.view"
+    assert row["event"] == f"承辦張 於{local.year - ROC_OFFSET}年{local.month}月{local.day}日 {local:%H:%M} 調閱本件"
+    assert row["time_iso"] == local.isoformat()
 
 
 def test_format_csv_on_the_search_page_exports_the_same(client, ethics_officer, secret, handler):
@@ -304,7 +328,7 @@ def test_reasons_on_documents_the_reviewer_does_not_know_are_masked(client, ethi
 
     assert REASON not in page and REASON not in person and REASON.encode() not in content
     [row] = rows
-    details = json.loads(row["details"])
+    details = json.loads(row["details_json"])
     assert details["reason"] == "…" and details["recipients"] == [supervisor.pk]
 
 
@@ -318,7 +342,7 @@ def test_a_reviewer_who_knows_the_document_reads_the_reason(client, supervisor, 
     _, rows = csv_rows(client.get(reverse("registry:audit_export"), {"action": "distribution.request"}))
 
     assert REASON in page
-    assert json.loads(rows[0]["details"])["reason"] == REASON
+    assert json.loads(rows[0]["details_json"])["reason"] == REASON
 
 
 # --- a classified meeting's free text is for those who know the meeting ----------------------------
@@ -348,11 +372,11 @@ def test_a_meetings_notes_are_masked_for_a_reviewer_who_does_not_know_the_meetin
     content, rows = csv_rows(client.get(reverse("registry:audit_export"), query))
     assert DEVICE_NOTE not in page and DEVICE_NOTE.encode() not in content
     [row] = rows
-    assert json.loads(row["details"]) == {"clear": False, "meeting": meeting.pk, "note": "…"}
+    assert json.loads(row["details_json"]) == {"clear": False, "meeting": meeting.pk, "note": "…"}
 
     client.force_login(supervisor)  # organizes it
     _, rows = csv_rows(client.get(reverse("registry:audit_export"), query))
-    assert json.loads(rows[0]["details"])["note"] == DEVICE_NOTE
+    assert json.loads(rows[0]["details_json"])["note"] == DEVICE_NOTE
 
 
 def test_the_review_page_counts_each_report_up_to_a_limit_and_then_says_more(

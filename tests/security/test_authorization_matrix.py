@@ -418,6 +418,12 @@ EXPECTED: dict[str, Entry] = {
         post=PRINT_POST,
         kwargs=lambda w, k: {"day": timezone.localdate().isoformat()},
     ),
+    # The list of a day the clerk types (an ROC date): sent on to that day's list.
+    "print:dispatch_list_for_day": Entry(
+        get= "redirect    404         404         404         404         404         404         login",
+        post=PRINT_POST,
+        query="?day=115/12/02",
+    ),
     "print:inspection_report": Entry(get=REVIEW, post=PRINT_POST),
     # 登記簿: the person's own register, masked as on the page.
     "print:register": Entry(get=EVERYONE, post=PRINT_POST, query="?state=handling"),
