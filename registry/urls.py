@@ -46,6 +46,7 @@ urlpatterns = [
     path("review/verify/", review.ChainVerifyView.as_view(), name="review_verify"),
     path("review/reports/<slug:report>/", review.ReportView.as_view(), name="review_report"),
     path("review/people/", review.PeopleView.as_view(), name="review_people"),
+    path("review/statistics/", review.StatisticsView.as_view(), name="review_statistics"),
     path("review/people/<int:user_id>/", review.PersonActivityView.as_view(), name="review_person"),
     # Restricted distribution (限制分發), numbered copies, copying and publication, grants.
     path(

@@ -14,15 +14,18 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from classification.roc import roc_year as to_roc_year
 from registry import audit, policies
 from registry.models import AuditAction, User, VerificationSource
 from registry.review import reports
 from registry.review.chain import chain_head, latest_verification, verify_and_record
 from registry.review.forms import PeriodForm
+from registry.review.statistics import statistics
 from registry.roles import Role
 from registry.views.base import ReviewView, paginate
 
@@ -242,4 +245,20 @@ class PersonActivityView(ReviewView, TemplateView):
             total=sum(row["count"] for row in counts),
             page=paginate(self.request, reports.event_rows(events, self.request.user)),
         )
+        return context
+
+
+class StatisticsView(ReviewView, TemplateView):
+    """統計: counts by level, state, unit and year, registrations per month of a chosen ROC year
+    (``?year=115``), declassifications and destructions per year; the ethics office sees the whole
+    office, a supervisor their units. Counts only: nothing here names a document."""
+
+    template_name = "review/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        this_year = to_roc_year(timezone.localdate())
+        raw = self.request.GET.get("year", "")
+        year = int(raw) if raw.isdigit() and 1 <= int(raw) <= 200 else this_year
+        context.update(charts=statistics(self.scope, year), year=year, whole_office=self.scope.whole_office)
         return context

@@ -307,6 +307,7 @@ EXPECTED: dict[str, Entry] = {
     ),
     "registry:review_report": Entry(get=REVIEW, post=REVIEW_POST, kwargs=lambda w, k: {"report": "refused"}),
     "registry:review_people": Entry(get=REVIEW, post=REVIEW_POST),
+    "registry:review_statistics": Entry(get=REVIEW, post=REVIEW_POST, query="?year=115"),
     # K: a person of the handling unit (inside the supervisor's units); U: the ethics officer,
     # of a unit outside them.
     "registry:review_person": Entry(
