@@ -186,6 +186,10 @@ def choice(valid: str, *others: str) -> Field:
     return Field("choice", lambda w: valid, (valid, *others))
 
 
+# The ticked box that confirms an irreversible action.
+CONFIRM = Field("bool", lambda w: "on")
+
+
 def field_strategy(spec: Field, world: World):
     valid = spec.valid(world)
     if spec.kind == "text":
@@ -287,7 +291,7 @@ FORMS = [
     ),
     Form("registry:document_sign_for", "handler", {"note": text("已簽收")}, doc("routed")),
     Form("registry:document_begin_handling", "handler", {}, doc("signed")),
-    Form("registry:document_cancel", "clerk", {"reason": text("誤登")}, doc("registered")),
+    Form("registry:document_cancel", "clerk", {"reason": text("誤登"), "confirm": CONFIRM}, doc("registered")),
     Form(
         "registry:distribution_request",
         "handler",
@@ -321,7 +325,7 @@ FORMS = [
         {"decision": choice("approve", "refuse"), "reason": text("同意")},
         item("reproduction"),
     ),
-    Form("registry:grant_revoke", "supervisor", {"reason": text("調離")}, item("grant")),
+    Form("registry:grant_revoke", "supervisor", {"reason": text("調離"), "confirm": CONFIRM}, item("grant")),
     Form(
         "registry:dispatch_record",
         "clerk",
@@ -418,6 +422,7 @@ FORMS = [
             "agency": text("國防部"),
             "agency_decided_on": date_field(-1),
             "agency_ref": text("國密字第1150000042號"),
+            "confirm": CONFIRM,
         },
         doc("later"),
     ),
@@ -436,6 +441,7 @@ FORMS = [
             "witness": Field("id", lambda w: str(w.people["ethics"].pk)),
             "method": choice("shred", "burn", "pulp", "crush"),
             "destroyed_on": date_field(0),
+            "confirm": CONFIRM,
         },
         lambda w: {"pk": w.known.approved_list.pk},
         takes_next=False,
