@@ -147,7 +147,8 @@ def _open_sections(context) -> dict[str, bool]:
         return [row[name] for row in context.get(key, ()) for name in names]
 
     return {
-        "distribution": some(context.get("request_form"), *(f for _r, f in context.get("pending_recipients", ()))),
+        "distribution": bool(context.get("may_decide"))
+        or some(context.get("request_form"), *(f for _r, f in context.get("pending_recipients", ()))),
         "copies": bool(context["outstanding"])
         or some(context["recall_form"], *rows("copy_rows", "pass_form", "return_form"))
         or any(

@@ -1,6 +1,8 @@
 // A refused form comes back with an error summary on top of it. The page works without this
-// script (the summary has autofocus and the form's address ends in its #anchor); with it, the
-// summary surely takes the focus, and each of its links puts the cursor in the field it names.
+// script (the form's address ends in its #anchor, so the browser lands on the form, and the summary
+// has autofocus where no #anchor is given); with it, the summary takes the focus once the browser
+// has finished moving to the #anchor (which itself moves the focus), and each of its links puts
+// the cursor in the field it names.
 (function () {
   "use strict";
   function ready() {
@@ -28,9 +30,12 @@
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", ready);
+  function afterLoad() {
+    window.setTimeout(ready, 0);
+  }
+  if (document.readyState === "complete") {
+    afterLoad();
   } else {
-    ready();
+    window.addEventListener("load", afterLoad);
   }
 })();

@@ -94,7 +94,7 @@ def test_a_recipient_signs_for_their_copy_from_the_to_do_list(people, in_handlin
     waiting = page.locator("section", has=page.get_by_role("heading", name="分發給您、待簽收之副本"))
     expect(waiting).to_contain_text(in_handling.number)
     expect(waiting).to_contain_text("第 1 份")
-    waiting.get_by_role("button", name="簽收我的副本").click()
+    waiting.get_by_role("button", name=f"簽收{in_handling.number}第 1 份").click()
     expect(page.locator(".messages .message--success")).to_have_text("您已簽收第 1 份。")
     copy.refresh_from_db()
     assert copy.signed_at is not None
