@@ -1,5 +1,6 @@
 """The one shape of an action posted from a page: load the object (an audited 404 for a stranger),
-bind the form, call the service, turn a refusal into messages, go back.
+bind the form, call the service, go back; a refusal shows the page again with the form as typed
+(``refused_page``), or, where that page does not offer the form, goes back as messages.
 
 Django's ``dispatch → has_permission() → handle_no_permission()``, for actions: ``get_object`` and
 ``get_item`` load what the URL names, ``perform`` calls the one service that may change it, and
@@ -135,7 +136,7 @@ class ActionView(RegistryView, View):
         view_class = getattr(match.func, "view_class", None)
         if view_class is None or not hasattr(view_class, "render_refused"):
             return None
-        refused = RefusedForm(self.action, row.pk if row is not None else None, self.request.POST, error)
+        refused = RefusedForm(self.action, row.pk if row is not None else None, self.request.POST, error, target=obj)
         view = view_class()
         view.setup(self.request, *match.args, **match.kwargs)
         response = view.render_refused(refused, here=path)

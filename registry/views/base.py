@@ -171,7 +171,8 @@ class RefusedForm:
     """A form that was posted and refused: which action (and row) it belongs to, what was typed and
     the service's refusal, if it got that far. The page it came from binds it again in place."""
 
-    def __init__(self, action: str, pk: int | None, data, error: RegistryError | None = None):
+    def __init__(self, action: str, pk: int | None, data, error: RegistryError | None = None, *, target=None):
+        self.target = target  # what the action was on (a page shows the form again only for it)
         self.key = anchor(action, pk)
         self.data = data
         self.error = error

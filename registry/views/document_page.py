@@ -408,7 +408,7 @@ class DocumentDetailView(RegistryView, View):
         this person may no longer read the document."""
         request = self.request
         document = Document.objects.filter(pk=self.kwargs["pk"]).first()
-        if document is None or not policies.can_know(request.user, document):
+        if document is None or refused.target != document or not policies.can_know(request.user, document):
             return None
         context = document_page(request, document, known=True, refused=refused, here=here)
         if not refused.placed:
@@ -437,7 +437,7 @@ class DocumentTrailView(RegistryView, View):
         person may no longer read it."""
         request = self.request
         document = Document.objects.filter(pk=self.kwargs["pk"]).first()
-        if document is None or not policies.can_read_trail(request.user, document):
+        if document is None or refused.target != document or not policies.can_read_trail(request.user, document):
             return None
         known = policies.can_know(request.user, document)
         context = trail_page(request, document, known=known, refused=refused, here=here)

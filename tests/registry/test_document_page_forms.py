@@ -249,3 +249,14 @@ def test_the_sections_of_the_document_page_fold_and_those_with_the_persons_work_
     assert re.search(r'<section class="panel section" id="timeline"[^>]*><details>', body)  # history: folded
     assert re.search(r'<section class="panel section" id="distribution"[^>]*><details open>', body)  # their form
     assert re.search(r'<section class="panel section" id="grants"[^>]*><details>', body)
+
+
+def test_a_form_refused_with_another_documents_page_as_its_return_address_is_not_shown_there(
+    client, supervisor, walk
+):
+    first = walk(DocumentState.REGISTERED, subject="甲")
+    second = walk(DocumentState.REGISTERED, subject="乙")
+    client.force_login(supervisor)
+    elsewhere = url("document_trail", pk=second.pk)
+    response = client.post(url("document_open", pk=first.pk), {"instruction": "", "next": elsewhere})
+    assert response.status_code == 302 and response.url == elsewhere

@@ -761,6 +761,9 @@ def answer_of(response) -> str:
         if message_levels.SUCCESS in levels:
             return "done"
         return "redirect"
+    if response.status_code == 400 and b'class="error-summary"' in response.content:
+        # A refused action shown again on its page, the form bound to what was typed.
+        return "refused"
     return str(response.status_code)
 
 
