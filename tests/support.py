@@ -77,3 +77,17 @@ DOCUMENT_TABLES = (
 def document_snapshot() -> Snapshot:
     """The row counts of the document tables and every registration counter's values."""
     return Snapshot.take(*DOCUMENT_TABLES, rows=RegistrationCounter.objects.all())
+
+
+def refusal_shown(response) -> list[str]:
+    """What a refused action told the person: the lines of the error summary on the form shown
+    again (the page answers 400), or else the messages after the redirect."""
+    import re
+
+    from django.utils.html import strip_tags
+
+    if response.status_code == 400:
+        match = re.search(r'<div class="error-summary".*?</div>', response.content.decode(), re.S)
+        assert match, "the refused form is shown again without its error summary"
+        return [strip_tags(line).strip() for line in re.findall(r"<li>(.*?)</li>", match.group(0), re.S)]
+    return [str(m) for m in response.wsgi_request._messages]

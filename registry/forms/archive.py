@@ -40,7 +40,8 @@ class ArchiveReceiveForm(ActionForm):
         field.help_text = _("Classified files are kept apart from unclassified ones: choose a location for %(zone)s.") % {
             "zone": StorageZone(wanted).label
         }
-        self.fields["retention_years"].choices = [(PERMANENT, _("permanent (永久)"))] + [
+        # No default period: the archivist chooses it (a silent 永久 was filed by mistake).
+        self.fields["retention_years"].choices = [("", "---------"), (PERMANENT, _("permanent (永久)"))] + [
             (str(years), _("%(years)d years") % {"years": years}) for years in RETENTION_CHOICES
         ]
 

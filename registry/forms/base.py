@@ -30,6 +30,16 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         self.document = document
 
 
+def confirmation(label) -> forms.BooleanField:
+    """The box a person ticks to confirm an irreversible action: required, never ticked beforehand,
+    so a stray click or a resubmitted page does nothing."""
+    return forms.BooleanField(
+        label=label,
+        required=True,
+        error_messages={"required": _("Tick the box to confirm: this cannot be undone.")},
+    )
+
+
 class FilterForm(forms.Form):
     """A GET form of filters: a bad value is reported on its field and that filter is ignored."""
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from classification import Level
-from registry.forms.base import ActionForm
+from registry.forms.base import ActionForm, confirmation
 from registry.forms.fields import RocDateField, choices_with_blank
 
 
@@ -27,7 +27,7 @@ class ReviewForm(ActionForm):
         from registry.models import ReviewOutcome
 
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = ReviewOutcome.choices
+        self.fields["outcome"].choices = choices_with_blank(ReviewOutcome.choices)
 
 
 class ReclassifyForm(ActionForm):
@@ -65,12 +65,14 @@ class ReclassifyForm(ActionForm):
     agency_is_superior = forms.BooleanField(label=_("The deciding agency is the original agency's superior"), required=False)
     agency_decided_on = RocDateField(label=_("Day of the agency's decision"), required=False)
     agency_ref = forms.CharField(label=_("Document number of the agency's decision (文號)"), max_length=60, required=False)
+    confirm = confirmation(_("I confirm this decision: it is recorded for good and everyone who received the document is owed a notice."))
 
     def __init__(self, *args, **kwargs):
         from registry.models import DecisionKind
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = DecisionKind.choices
+        # No default decision: 解除機密 is never chosen for the person.
+        self.fields["kind"].choices = choices_with_blank(DecisionKind.choices)
         classified = [(value, label) for value, label in Level.choices() if Level(value).rule.is_classified]
         self.fields["new_level"].choices = choices_with_blank(classified)
 

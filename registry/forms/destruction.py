@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms.base import ServiceErrorsMixin
-from registry.forms.fields import RocDateField
+from registry.forms.base import ServiceErrorsMixin, confirmation
+from registry.forms.fields import RocDateField, choices_with_blank
 from registry.forms.people import people_in_roles, person_label
 from registry.models import Document, User
 
@@ -46,6 +46,7 @@ class DestructionRecordForm(ServiceErrorsMixin, forms.Form):
     witness = forms.ModelChoiceField(label=_("Witness (政風人員)"), queryset=User.objects.none())
     method = forms.ChoiceField(label=_("Method of destruction"), choices=[])
     destroyed_on = RocDateField(label=_("Destroyed on"))
+    confirm = confirmation(_("I confirm the destruction was done as recorded: it cannot be undone."))
 
     def __init__(self, *args, **kwargs):
         from django.utils import timezone
@@ -58,5 +59,5 @@ class DestructionRecordForm(ServiceErrorsMixin, forms.Form):
         self.fields["witness"].queryset = people_in_roles(Role.ETHICS)
         for name in ("destroyed_by", "witness"):
             self.fields[name].label_from_instance = person_label
-        self.fields["method"].choices = DestructionMethod.choices
+        self.fields["method"].choices = choices_with_blank(DestructionMethod.choices)
         self.fields["destroyed_on"].initial = timezone.localdate()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.forms.base import ActionForm, DecideForm
-from registry.forms.fields import RocDateField, end_of_roc_day
+from registry.forms.base import ActionForm, DecideForm, confirmation
+from registry.forms.fields import RocDateField, choices_with_blank, end_of_roc_day
 from registry.forms.people import active_people, people_who_know, person_label
 from registry.models import User
 
@@ -75,6 +75,7 @@ class GrantRevokeForm(ActionForm):
     """撤銷知悉授權: the reason."""
 
     reason = forms.CharField(label=_("Reason for revoking"), max_length=300, required=False)
+    confirm = confirmation(_("I confirm: this person loses need-to-know of the document at once."))
 
 
 class CopySignForForm(ActionForm):
@@ -113,17 +114,18 @@ class DispatchForm(ActionForm):
 
     recipient = forms.CharField(label=_("Recipient (受文者)"), max_length=120, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    method = forms.ChoiceField(label=_("Method of transit"), choices=[])
+    method = forms.ChoiceField(label=_("Method of transit"), choices=[])  # no default: chosen each time
     registered_no = forms.CharField(label=_("Registered-mail number"), max_length=40, required=False)
     carrier = forms.CharField(label=_("Carried by"), max_length=60, required=False,
                               help_text=_("The handler or designated person, when delivered by hand."))
-    inner_sealed = forms.BooleanField(label=_("Inner envelope sealed with the 密封章"), required=False, initial=True)
+    # A declaration: the clerk ticks it after sealing, never ticked beforehand.
+    inner_sealed = forms.BooleanField(label=_("Inner envelope sealed with the 密封章"), required=False)
 
     def __init__(self, *args, **kwargs):
         from classification import TransitMethod
 
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = TransitMethod.choices()
+        self.fields["method"].choices = choices_with_blank(TransitMethod.choices())
 
 
 class DispatchReceiptForm(ActionForm):

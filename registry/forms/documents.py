@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from classification import DeclassKind, Level
-from registry.forms.base import ActionForm, FilterForm, ServiceErrorsMixin
+from registry.forms.base import ActionForm, FilterForm, ServiceErrorsMixin, confirmation
 from registry.forms.fields import RocDateField, choices_with_blank
 from registry.models import Direction, Document, DocumentState, Unit, User
 from registry.models.documents import MarkingPosition
@@ -148,6 +148,7 @@ class CancelForm(ActionForm):
     """註銷登記: the reason, which stays with the number."""
 
     reason = forms.CharField(label=_label("cancel_reason"), max_length=200)
+    confirm = confirmation(_("I confirm the cancellation: it cannot be undone, and the number stays taken with this reason."))
 
 
 PAGE_SIZES = (25, 50, 100)

@@ -316,6 +316,26 @@ def active_people() -> QuerySet:
     return User.objects.filter(is_active=True).select_related("unit").order_by("unit__code", "full_name", "username")
 
 
+def people_around(document: Document, *, limit: int = 40) -> list[User]:
+    """Active people who may be the next to act on a document: its designated handler and
+    custodian, the people of its receiving and handling units and of the units above them, and
+    the archive; cleared to its level. Only candidates: the rule book says which of them may."""
+    units = {document.responsible_unit_id, document.handling_unit_id} - {None}
+    parents = set(Unit.objects.filter(pk__in=units, parent__isnull=False).values_list("parent_id", flat=True))
+    near = (
+        Q(unit_id__in=units | parents)
+        | Q(pk__in=[pk for pk in (document.routed_to_id, document.custodian_id) if pk])
+        | Q(groups__name=Role.ARCHIVIST.value)
+    )
+    people = (
+        active_people()
+        .filter(near, clearance__gte=int(document.level))
+        .prefetch_related("groups")
+        .distinct()
+    )
+    return list(people[:limit])
+
+
 def cleared_people(level: int) -> QuerySet:
     """Active people cleared to ``level``."""
     return active_people().filter(clearance__gte=int(level))

@@ -1,5 +1,6 @@
 """The one shape of an action posted from a page: load the object (an audited 404 for a stranger),
-bind the form, call the service, turn a refusal into messages, go back.
+bind the form, call the service, go back; a refusal shows the page again with the form as typed
+(``refused_page``), or, where that page does not offer the form, goes back as messages.
 
 Django's ``dispatch → has_permission() → handle_no_permission()``, for actions: ``get_object`` and
 ``get_item`` load what the URL names, ``perform`` calls the one service that may change it, and
@@ -10,11 +11,12 @@ rules themselves are the rule book's: a view never decides who may act.
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,7 +24,7 @@ from django.views import View
 from registry import policies
 from registry.errors import RegistryError, ValidationFailed
 from registry.models import AuditAction, Document, Meeting
-from registry.views.base import RegistryView, errors_summary, safe_next
+from registry.views.base import RefusedForm, RegistryView, errors_summary, safe_next
 
 NOT_FOUND = gettext_lazy("No such document, or you have no need to know it.")
 NO_SUCH_ITEM = gettext_lazy("No such item on this document.")
@@ -79,6 +81,9 @@ class ActionView(RegistryView, View):
             if not self.may_see(obj):
                 self.refuse_stranger(obj, row, _("The form was not filled in correctly."))
             self.record_refusal(obj, row, errors_summary(form), rule="input")
+            shown = self.refused_page(obj, row)
+            if shown is not None:
+                return shown
             self.form_messages(form)
             return redirect(self.back_url(obj))
         try:
@@ -106,11 +111,39 @@ class ActionView(RegistryView, View):
             self.refuse_stranger(obj, row, error.message, rule=error.rule)
         rule = error.rule or ("input" if isinstance(error, ValidationFailed) else "")
         self.record_refusal(obj, row, error.message, rule=rule)
+        shown = self.refused_page(obj, row, error)
+        if shown is not None:
+            return shown
         messages.error(self.request, str(error.message))
         for texts in error.field_errors.values():
             for text in texts[1:] if len(texts) > 1 else ():
                 messages.error(self.request, str(text))
         return redirect(self.back_url(obj))
+
+    def refused_page(self, obj, row, error: RegistryError | None = None):
+        """The page the form was posted from, shown again with this form bound to what was typed
+        and its errors beside the fields (status 400), when that page offers the form; else None,
+        and the refusal goes back as messages.
+
+        The page is found by its URL (``next``), and shows the form if its view has
+        ``render_refused``: no view module needs to know another.
+        """
+        path = urlsplit(self.back_url(obj)).path
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        view_class = getattr(match.func, "view_class", None)
+        if view_class is None or not hasattr(view_class, "render_refused"):
+            return None
+        refused = RefusedForm(self.action, row.pk if row is not None else None, self.request.POST, error, target=obj)
+        view = view_class()
+        view.setup(self.request, *match.args, **match.kwargs)
+        response = view.render_refused(refused, here=path)
+        if response is None or not refused.placed:
+            return None
+        response.status_code = 400
+        return response
 
     def refuse_stranger(self, obj, row, reason, *, rule: str = ""):
         """A person who may not know the object learns nothing about it: audit, then 404."""

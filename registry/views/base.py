@@ -158,3 +158,44 @@ class FormPageView(RegistryView, View):
 
     def page(self, form):
         return render(self.request, self.template_name, {"form": form})
+
+
+def anchor(action: str, pk: int | None = None) -> str:
+    """The element id of an action's form on a page, which a to-do links to (``#sign-for``,
+    ``#copy-pass-12``) and a refused form is shown again at."""
+    name = action.replace("_", "-")
+    return f"{name}-{pk}" if pk is not None else name
+
+
+class RefusedForm:
+    """A form that was posted and refused: which action (and row) it belongs to, what was typed and
+    the service's refusal, if it got that far. The page it came from binds it again in place."""
+
+    def __init__(self, action: str, pk: int | None, data, error: RegistryError | None = None, *, target=None):
+        self.target = target  # what the action was on (a page shows the form again only for it)
+        self.key = anchor(action, pk)
+        self.data = data
+        self.error = error
+        self.placed = False
+
+
+class PageForms:
+    """The forms of one page, each with its ``anchor``; the one that was refused (if any) is bound
+    to what was typed and carries its errors, so the person corrects it where they wrote it."""
+
+    def __init__(self, refused: RefusedForm | None = None):
+        self.refused = refused
+
+    def make(self, action: str, form_class, pk: int | None = None, **kwargs):
+        key = anchor(action, pk)
+        refused = self.refused
+        if refused is not None and refused.key == key and not refused.placed:
+            form = form_class(refused.data, **kwargs)
+            form.is_valid()
+            if refused.error is not None:
+                form.add_service_error(refused.error)
+            refused.placed = True
+        else:
+            form = form_class(**kwargs)
+        form.anchor = key
+        return form

@@ -113,6 +113,7 @@ def test_draft_approve_witness_and_the_destroyed_documents_trail(people, handlin
     expect(form.locator("select[name=witness]")).to_have_value(str(ethics.pk))
     form.locator("select[name=method]").select_option("shred")
     expect(form.locator("input[name=destroyed_on]")).not_to_have_value("")
+    form.locator("input[name=confirm]").check()  # destruction cannot be undone: confirmed on purpose
     form.locator("button[type=submit]").click()
     expect(page.locator(".messages .message--success")).to_be_visible()
     inventory.refresh_from_db()

@@ -97,6 +97,7 @@ def test_register_open_route_sign_for(people, new_page):
 
     # The document page: the four steps in order, the marking at the top left.
     assert handler.url.endswith(document_path)
+    handler.locator("#timeline summary").click()  # the history is folded on the document page
     kinds = handler.locator("ol.timeline .timeline__kind").all_inner_texts()
     assert [kind.strip() for kind in kinds] == ["登記", "拆閱批示", "分文", "簽收"]
     marking = handler.locator(".marking.level-3")

@@ -27,7 +27,7 @@ from registry.models import (
 )
 from registry.services import dispatch as dispatch_services
 from registry.services import distribution as services
-from tests.support import events_since, head_seq
+from tests.support import events_since, head_seq, refusal_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def detail(document):
 
 
 def messages_of(response) -> list[str]:
-    return [str(m) for m in response.wsgi_request._messages]
+    return refusal_shown(response)
 
 
 # --- GET answers 405 on every action URL ----------------------------------------------------------
@@ -125,18 +125,18 @@ def test_request_without_need_to_know_is_404_and_writes_nothing(client, second_h
     assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
 
 
-def test_request_with_empty_reason_redirects_with_a_message(client, handler, document, second_handler):
+def test_request_with_empty_reason_shows_the_form_again_with_the_error(client, handler, document, second_handler):
     client.force_login(handler)
     response = client.post(url("distribution_request", document), {"recipients": [second_handler.pk], "reason": " "})
-    assert response.status_code == 302
+    assert response.status_code == 400
     assert messages_of(response)
     assert not DistributionRequest.objects.exists()
 
 
-def test_request_naming_nobody_redirects_with_a_message(client, handler, document):
+def test_request_naming_nobody_shows_the_form_again_with_the_error(client, handler, document):
     client.force_login(handler)
     response = client.post(url("distribution_request", document), {"reason": "會辦"}, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert messages_of(response)
     assert not DistributionRequest.objects.exists()
 
@@ -195,7 +195,7 @@ def test_bad_decision_input_changes_nothing(client, supervisor, requested, outsi
     recipient = requested.recipients.get(user=outsider)
     client.force_login(supervisor)
     response = client.post(url("distribution_decide", document, recipient.pk), data, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert messages_of(response)
     recipient.refresh_from_db()
     assert recipient.decision == Decision.PENDING
@@ -265,7 +265,7 @@ def test_pass_on_to_someone_who_knows(client, issued, second_handler, handler, d
 def test_pass_on_to_a_stranger_is_a_form_error(client, issued, second_handler, outsider, document):
     client.force_login(second_handler)
     response = client.post(url("copy_pass", document, issued.pk), {"to_user": outsider.pk}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     issued.refresh_from_db()
     assert issued.holder == second_handler
 
@@ -297,7 +297,7 @@ def test_recall_and_take_back(client, issued, supervisor, document):
 def test_recall_with_empty_reason_is_a_message(client, issued, supervisor, document):
     client.force_login(supervisor)
     response = client.post(url("copy_recall", document), {"reason": ""}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     issued.refresh_from_db()
     assert issued.recalled_at is None
 
@@ -342,7 +342,7 @@ def test_top_secret_copying_shows_the_refusal(client, handler, walk):
     top = walk(DocumentState.IN_HANDLING, level=Level.TOP_SECRET)
     client.force_login(handler)
     response = client.post(url("reproduction_request", top), {"kind": "copy", "reason": "會議"}, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert any("絕對機密" in m for m in messages_of(response))
     assert not ReproductionRequest.objects.exists()
 
@@ -350,7 +350,7 @@ def test_top_secret_copying_shows_the_refusal(client, handler, walk):
 def test_reproduction_bad_input_and_stranger(client, handler, outsider, document):
     client.force_login(handler)
     response = client.post(url("reproduction_request", document), {"kind": "steal", "reason": ""}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     client.force_login(outsider)
     assert client.post(url("reproduction_request", document), {"kind": "copy", "reason": "x"}).status_code == 404
     assert not ReproductionRequest.objects.exists()
@@ -362,7 +362,7 @@ def test_reproduction_bad_input_and_stranger(client, handler, outsider, document
 def test_revoke_a_grant(client, issued, supervisor, second_handler, document):
     grant = NeedToKnowGrant.objects.get(user=second_handler, document=document)
     client.force_login(supervisor)
-    response = client.post(url("grant_revoke", document, grant.pk), {"reason": "調離"})
+    response = client.post(url("grant_revoke", document, grant.pk), {"reason": "調離", "confirm": "on"})
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.ended_at is not None
@@ -374,11 +374,11 @@ def test_revoke_needs_a_reason_and_a_supervisor(client, issued, supervisor, hand
     grant = NeedToKnowGrant.objects.get(user=second_handler, document=document)
     client.force_login(supervisor)
     response = client.post(url("grant_revoke", document, grant.pk), {"reason": ""}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     client.force_login(handler)
-    assert client.post(url("grant_revoke", document, grant.pk), {"reason": "x"}).status_code == 302
+    assert client.post(url("grant_revoke", document, grant.pk), {"reason": "x", "confirm": "on"}).status_code == 302
     client.force_login(outsider)
-    assert client.post(url("grant_revoke", document, grant.pk), {"reason": "x"}).status_code == 404
+    assert client.post(url("grant_revoke", document, grant.pk), {"reason": "x", "confirm": "on"}).status_code == 404
     grant.refresh_from_db()
     assert grant.ended_at is None
 
@@ -413,9 +413,9 @@ def test_clerk_dispatches_from_the_trail_page(client, clerk, document):
 def test_dispatch_bad_input_is_a_message(client, clerk, document):
     client.force_login(clerk)
     response = client.post(url("dispatch_record", document), dispatch_data(registered_no="", recipient=""), follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     response = client.post(url("dispatch_record", document), dispatch_data(method="pigeon"), follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     assert not Dispatch.objects.exists()
 
 
@@ -446,7 +446,7 @@ def test_receipt_bad_date_is_a_message(client, clerk, document, day):
     )
     client.force_login(clerk)
     response = client.post(url("dispatch_receipt", document, dispatch.pk), {"received_on": day}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     dispatch.refresh_from_db()
     assert dispatch.state == DispatchState.SENT
 
@@ -458,7 +458,7 @@ def test_receipt_in_the_future_is_a_message(client, clerk, document):
     client.force_login(clerk)
     tomorrow = format_roc(timezone.localdate() + timedelta(days=1))
     response = client.post(url("dispatch_receipt", document, dispatch.pk), {"received_on": tomorrow}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     dispatch.refresh_from_db()
     assert dispatch.state == DispatchState.SENT
 

@@ -41,7 +41,7 @@ from registry.services import destruction as destruction_services
 from registry.services import distribution as distribution_services
 from registry.services import party_requests as party_services
 from tests.factories import AGENCY_DECISION
-from tests.support import events_since, head_seq
+from tests.support import events_since, head_seq, refusal_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def url(name, **kwargs):
 
 
 def messages_of(response) -> list[str]:
-    return [str(m) for m in response.wsgi_request._messages]
+    return refusal_shown(response)
 
 
 def text(response) -> str:
@@ -240,7 +240,7 @@ def test_filing_with_bad_input_changes_nothing(client, archivist, to_archive, ca
     post = {"location": cabinet.pk, "retention_years": "10", **data}
     post = {name: value for name, value in post.items() if value is not None}
     response = client.post(url("archive_receive", pk=to_archive.pk), post, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     to_archive.refresh_from_db()
     assert to_archive.state == DocumentState.TO_ARCHIVE
 
@@ -248,7 +248,7 @@ def test_filing_with_bad_input_changes_nothing(client, archivist, to_archive, ca
 def test_filing_in_the_wrong_zone_is_refused_with_the_reason(client, archivist, to_archive, shelf):
     client.force_login(archivist)
     response = client.post(url("archive_receive", pk=to_archive.pk), {"location": shelf.pk, "retention_years": "10"}, follow=True)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert any("B-1" in m for m in messages_of(response))
     to_archive.refresh_from_db()
     assert to_archive.state == DocumentState.TO_ARCHIVE
@@ -298,7 +298,7 @@ def test_ask_to_borrow_without_the_document_in_the_register_is_404(client, outsi
 def test_ask_to_borrow_without_a_reason_is_a_message(client, clerk, archived):
     client.force_login(clerk)
     response = client.post(url("loan_request", pk=archived.pk), {"reason": " "}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     assert not Loan.objects.exists()
 
 
@@ -336,7 +336,7 @@ def test_supervisor_refuses_a_loan(client, supervisor, requested_loan, archived)
 def test_bad_loan_decision_changes_nothing(client, supervisor, requested_loan, archived, data):
     client.force_login(supervisor)
     response = client.post(url("loan_decide", pk=archived.pk, item=requested_loan.pk), data, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     requested_loan.refresh_from_db()
     assert requested_loan.state == LoanState.REQUESTED
 
@@ -423,7 +423,7 @@ def test_archivist_records_the_event(client, archivist, event_document):
 def test_bad_event_date_changes_nothing(client, archivist, event_document, day):
     client.force_login(archivist)
     response = client.post(url("declass_event", pk=event_document.pk), {"happened_on": day}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     event_document.refresh_from_db()
     assert event_document.declass_event_met_on is None
 
@@ -449,7 +449,7 @@ def test_review_is_recorded(client, archivist, archived):
 def test_review_refusals(client, archivist, handler, outsider, handling):
     client.force_login(archivist)
     response = client.post(url("review_record", pk=handling.pk), {"outcome": "forget"}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     client.force_login(handler)
     seq = head_seq()
     assert client.post(url("review_record", pk=handling.pk), {"outcome": "keep"}).status_code == 302
@@ -477,7 +477,7 @@ def test_supervisor_declassifies_and_the_notice_is_marked_told(client, superviso
     assert client.get(detail).context["reclassify_form"] is not None
     response = client.post(
         url("reclassify", pk=distributed.pk),
-        {"kind": "declassify", "reason": "已無保密必要", **AGENCY_FORM},
+        {"kind": "declassify", "reason": "已無保密必要", "confirm": "on", **AGENCY_FORM},
     )
     assert response.status_code == 302
     decision = ClassificationDecision.objects.get(document=distributed)
@@ -499,7 +499,7 @@ def test_downgrade_changes_the_level(client, supervisor, handling):
     client.force_login(supervisor)
     client.post(
         url("reclassify", pk=handling.pk),
-        {"kind": "downgrade", "new_level": str(int(Level.OFFICIAL_SECRET)), "reason": "降密", **AGENCY_FORM},
+        {"kind": "downgrade", "new_level": str(int(Level.OFFICIAL_SECRET)), "reason": "降密", "confirm": "on", **AGENCY_FORM},
     )
     handling.refresh_from_db()
     assert handling.level == Level.OFFICIAL_SECRET
@@ -518,8 +518,8 @@ def test_downgrade_changes_the_level(client, supervisor, handling):
 )
 def test_bad_decisions_change_nothing(client, supervisor, handling, data):
     client.force_login(supervisor)
-    response = client.post(url("reclassify", pk=handling.pk), data, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    response = client.post(url("reclassify", pk=handling.pk), {**data, "confirm": "on"}, follow=True)
+    assert response.status_code == 400 and messages_of(response)
     assert not ClassificationDecision.objects.exists()
     handling.refresh_from_db()
     assert handling.level == Level.CONFIDENTIAL and handling.declassified_on is None
@@ -528,7 +528,7 @@ def test_bad_decisions_change_nothing(client, supervisor, handling, data):
 def test_decisions_by_others_are_refused_or_404(client, handler, outsider, handling):
     client.force_login(handler)
     seq = head_seq()
-    data = {"kind": "declassify", "reason": "x", "authority": "y"}
+    data = {"kind": "declassify", "reason": "x", "authority": "y", "confirm": "on"}
     assert client.post(url("reclassify", pk=handling.pk), data).status_code == 302
     assert len(events_since(seq, AuditAction.ACTION_REFUSED)) == 1
     client.force_login(outsider)
@@ -543,7 +543,7 @@ def test_notice_refusals(client, supervisor, outsider, distributed):
     notice = decision.notices.get()
     client.force_login(supervisor)
     response = client.post(url("notice_told", pk=distributed.pk, item=notice.pk), {"method": ""}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert response.status_code == 400 and messages_of(response)
     client.force_login(outsider)
     assert client.post(url("notice_told", pk=distributed.pk, item=notice.pk), {"method": "x"}).status_code == 404
     notice.refresh_from_db()
@@ -627,6 +627,7 @@ def record_data(destroyer, witness_person, /, **overrides):
         "witness": witness_person.pk,
         "method": "shred",
         "destroyed_on": format_roc(timezone.localdate()),
+        "confirm": "on",
     }
     data.update(overrides)
     return data

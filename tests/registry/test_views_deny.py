@@ -253,7 +253,7 @@ def test_the_trail_answers_404_to_people_outside_it(client, everyone, secret, wh
         ("document_route", {}),
         ("document_sign_for", {}),
         ("document_begin_handling", {}),
-        ("document_cancel", {"reason": "擅自註銷"}),
+        ("document_cancel", {"reason": "擅自註銷", "confirm": "on"}),
     ],
 )
 def test_an_outsiders_action_on_a_document_answers_404_and_changes_nothing(client, outsider, secret, action, data):

@@ -344,7 +344,7 @@ EXPECTED: dict[str, Entry] = {
     "registry:document_cancel": Entry(
         get=GET_405,
         post="done        done        refused/404 refused     refused     refused/404 refused/404 login",
-        kwargs=_doc("registered"), data=lambda w, k: {"reason": "誤登"},
+        kwargs=_doc("registered"), data=lambda w, k: {"reason": "誤登", "confirm": "on"},
     ),
     # Distribution, copying and grants: need-to-know first (404 without it), then the service.
     "registry:distribution_request": Entry(
@@ -380,7 +380,7 @@ EXPECTED: dict[str, Entry] = {
     "registry:grant_revoke": Entry(
         get=GET_405,
         post="refused/404 done/404    refused/404 refused/404 refused/404 refused/404 refused/404 login",
-        kwargs=_item("grant"), data=lambda w, k: {"reason": "調離"},
+        kwargs=_item("grant"), data=lambda w, k: {"reason": "調離", "confirm": "on"},
     ),
     # Recall, take back and dispatch: the unit's clerk and supervisor act without need-to-know.
     "registry:copy_recall": Entry(
@@ -631,7 +631,7 @@ EXPECTED: dict[str, Entry] = {
         # The document is 國防部's: a decision records 國防部's own (國家機密保護法第10條).
         data=lambda w, k: {
             "kind": "declassify", "reason": "已公布", "authority": "國防部函", "agency": "國防部",
-            "agency_decided_on": "115/03/01", "agency_ref": "國密字第1150000042號",
+            "agency_decided_on": "115/03/01", "agency_ref": "國密字第1150000042號", "confirm": "on",
         },
     ),
     "registry:notice_told": Entry(
@@ -665,7 +665,7 @@ EXPECTED: dict[str, Entry] = {
         kwargs=_row("approved_list"),
         data=lambda w, k: {
             "destroyed_by": w.people["archivist"].pk, "witness": w.people["ethics"].pk, "method": "shred",
-            "destroyed_on": _today_roc(),
+            "destroyed_on": _today_roc(), "confirm": "on",
         },
     ),
     "registry:party_request_list": Entry(
@@ -820,6 +820,9 @@ def answer_of(response) -> str:
         if message_levels.SUCCESS in levels:
             return "done"
         return "redirect"
+    if response.status_code == 400 and b'class="error-summary"' in response.content:
+        # A refused action shown again on its page, the form bound to what was typed.
+        return "refused"
     return str(response.status_code)
 
 

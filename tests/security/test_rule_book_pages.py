@@ -115,7 +115,7 @@ def page_forms(client, person, document) -> set[str] | None:
         client.force_login(person)
         response = client.get(url)
     assert response.status_code == 200, (person.username, document.number, response.status_code)
-    return set(re.findall(r'action="([^"]+)"', response.content.decode()))
+    return set(re.findall(r'action="([^"#]+)(?:#[^"]*)?"', response.content.decode()))
 
 
 def _documents(world):
