@@ -29,6 +29,7 @@ from registry.models.documents import (
     HandlingStep,
     NeedToKnowGrant,
     RegistrationCounter,
+    Urgency,
 )
 from registry.models.meetings import (
     Meeting,
@@ -88,6 +89,7 @@ __all__ = [
     "StorageLocation",
     "StorageZone",
     "Unit",
+    "Urgency",
     "User",
     "VenueCheck",
     "VerificationSource",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from registry import policies
-from registry.models import Decision, DistributionRecipient, DocumentState, ReproductionRequest, User
+from registry.models import Decision, Direction, DistributionRecipient, DocumentState, ReproductionRequest, User
 from registry.policies import UnitScope
 from registry.roles import Role
 from registry.selectors import archive, declassification, destruction, dispatch
@@ -21,10 +21,14 @@ def document_lists(user: User) -> dict[str, QuerySet]:
     register = policies.register_for(user)
     units = UnitScope.of(user)
     if user.has_role(Role.SUPERVISOR):
-        lists["to_open"] = register.filter(units.receiving_q(), state=DocumentState.REGISTERED)
+        # 拆閱 is for what the office receives: its own outgoing documents are never opened.
+        lists["to_open"] = register.filter(units.receiving_q(), state=DocumentState.REGISTERED).exclude(
+            direction=Direction.OUTGOING
+        )
     if user.has_role(Role.CLERK):
         mine = units.receiving_q() | Q(registered_by_id=user.pk)
         lists["to_route"] = register.filter(mine, state=DocumentState.OPENED)
+        lists["to_dispatch"] = register.filter(mine, state=DocumentState.DRAFTED)
         lists["recent"] = register.filter(mine)
     if user.has_role(Role.HANDLER):
         # A handler's register reaches what is routed to them, subject masked until they sign.
