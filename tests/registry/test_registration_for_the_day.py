@@ -327,3 +327,15 @@ def test_a_blank_original_agency_on_the_page_is_the_sender(client, clerk):
 
     assert response.status_code == 302
     assert Document.objects.get(subject="預設機關").original_agency == "國家安全局"
+
+
+def test_the_document_page_shows_an_outgoing_document_with_its_own_words_and_as_dispatched(client, clerk):
+    document = register_document(clerk, addressee="行政院", sender_ref="府授秘字第1150000456號", **OUTGOING)
+    send(document, clerk)
+    client.force_login(clerk)
+
+    html = client.get(reverse("registry:document_detail", kwargs={"pk": document.pk})).content.decode()
+
+    assert "受文者" in html and "行政院" in html and "發文字號" in html
+    assert "來文機關" not in html
+    assert 'class="state state--dispatched">已發文' in html
