@@ -34,7 +34,8 @@ BENCH_DIR   := var/bench
 BENCH_ARGS  ?=
 # The bench cluster's memory: what a city's database server would give its PostgreSQL.
 BENCH_PG_OPTS ?= -c shared_buffers=2GB -c effective_cache_size=12GB -c work_mem=32MB -c maintenance_work_mem=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min
-PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist: one test database per worker); PYTEST_ARGS= runs it serially.
+PYTEST_ARGS ?= -n auto
 
 # ensure_debs PKG...: install the Debian packages that are missing, as root or
 # through passwordless sudo; otherwise warn and go on. apt-get update runs only
@@ -141,6 +142,9 @@ bench: install
 	@# The cluster and its bench offices are kept under var/bench/ (built once, minutes; reused after).
 	mkdir -p $(BENCH_DIR)
 	export DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(64))')"
+	# The bench offices' chains are keyed with a key kept beside them (var/bench/audit_key).
+	. scripts/audit-key.sh
+	use_audit_key $(BENCH_DIR)
 	PG_DATA_DIR=$(BENCH_DIR)/pgdata PG_SERVER_OPTS="$(BENCH_PG_OPTS)" \
 	    scripts/with-postgres.sh $(VENV_PY) manage.py bench $(BENCH_ARGS)
 

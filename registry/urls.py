@@ -10,8 +10,10 @@ from registry.views import (
     distribution,
     document_page,
     documents,
+    imports,
     meetings,
     party_requests,
+    people,
     register,
     review,
 )
@@ -22,6 +24,9 @@ urlpatterns = [
     # The dashboard with every area's waiting work, the later life's included.
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("register/", register.RegisterListView.as_view(), name="register"),
+    path("register/export/", register.RegisterExportView.as_view(), name="register_export"),
+    path("register/import/", imports.RegisterImportView.as_view(), name="register_import"),
+    path("register/import/template.csv", imports.ImportTemplateView.as_view(), name="register_import_template"),
     path("documents/new/", documents.DocumentRegisterView.as_view(), name="document_register"),
     path("documents/<int:pk>/", document_page.DocumentDetailView.as_view(), name="document_detail"),
     path("documents/<int:pk>/trail/", document_page.DocumentTrailView.as_view(), name="document_trail"),
@@ -167,4 +172,17 @@ urlpatterns = [
         name="party_request_decide",
     ),
     path("party-requests/<int:pk>/reading/", party_requests.PartyReadingView.as_view(), name="party_reading"),
+    # People (人員): the administrators' page, hand-overs (移交), a person's own account.
+    path("people/", people.PeopleListView.as_view(), name="people_list"),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/clearance/", people.PersonClearanceView.as_view(), name="person_clearance"),
+    path("people/<int:pk>/transfer/", people.PersonTransferView.as_view(), name="person_transfer"),
+    path("people/<int:pk>/deactivate/", people.PersonDeactivateView.as_view(), name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people.PersonReactivateView.as_view(), name="person_reactivate"),
+    path("people/<int:pk>/agency-head/", people.PersonAgencyHeadView.as_view(), name="person_agency_head"),
+    path("people/<int:pk>/handover/", people.PersonHandoverView.as_view(), name="person_handover"),
+    path("handovers/<int:pk>/", people.HandoverDetailView.as_view(), name="handover_detail"),
+    path("handovers/<int:pk>/sign/", people.HandoverSignView.as_view(), name="handover_sign"),
+    path("account/", people.AccountView.as_view(), name="account"),
+    path("account/password/", people.PasswordChangeView.as_view(), name="password_change"),
 ]

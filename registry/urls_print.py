@@ -19,4 +19,8 @@ urlpatterns = [
     path("meetings/<int:pk>/recall.pdf", printing.meeting_recall, name="meeting_recall"),
     path("destructions/<int:pk>/inventory.pdf", printing.destruction_inventory, name="destruction_inventory"),
     path("party-requests/<int:pk>/letter.pdf", printing.party_letter, name="party_letter"),
+    # 登記簿: the person's register, filtered as on the register page (?registered_from=…&direction=…).
+    path("register.pdf", printing.register, name="register"),
+    # The hand-over list (移交清冊) with the predecessor's, successor's and supervisor's signatures.
+    path("handovers/<int:pk>/list.pdf", printing.handover_list, name="handover_list"),
 ]

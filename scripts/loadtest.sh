@@ -41,6 +41,9 @@ PY
 if [ -n "$office" ]; then
     export DATABASE_URL="${DATABASE_URL%/*}/$office"
     say "on the bench office $office"
+    # The bench office's chain is keyed with the bench's key.
+    . scripts/audit-key.sh
+    use_audit_key var/bench
 else
     say "no bench office built (make bench): on the demo data"
 fi

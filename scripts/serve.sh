@@ -34,6 +34,9 @@ if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
     DJANGO_SECRET_KEY=$(cat "$VAR/secret_key")
 fi
 export DJANGO_SECRET_KEY
+# The audit chain's key: the environment's, else one made once under var/serve/.
+. scripts/audit-key.sh
+use_audit_key "$VAR"
 export DJANGO_SETTINGS_MODULE=config.settings_production
 export DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
 export DJANGO_STATIC_ROOT=${DJANGO_STATIC_ROOT:-$PWD/$VAR/static}

@@ -296,9 +296,33 @@ class CancelForm(ActionForm):
     reason = forms.CharField(label=_label("cancel_reason"), max_length=200)
 
 
-class RegisterFilterForm(FilterForm):
-    """Filters of the register (登記簿)."""
+PAGE_SIZES = (25, 50, 100)
 
+
+class RegisterFilterForm(FilterForm):
+    """Filters of the register (登記簿). They stay in the page's address, so a search can be
+    bookmarked and sent to a colleague (who sees only what their own register holds)."""
+
+    q = forms.CharField(
+        label=_("Search"), max_length=100, required=False,
+        help_text=_("A sender's document number (文號), an agency, a whole registration number, or words of the "
+                    "subject (the subject only of documents you know)."),
+    )
+    direction = forms.ChoiceField(
+        label=_("Series"), choices=choices_with_blank(Direction.choices, _("all series")), required=False
+    )
+    sender_ref = forms.CharField(label=_("Sender's document number (文號)"), max_length=60, required=False,
+                                 help_text=_("All or part of it."))
+    agency = forms.CharField(label=_("Agency"), max_length=100, required=False,
+                             help_text=_("Sending or original classifying agency, all or part of its name."))
+    custodian = forms.CharField(label=_("Custodian"), max_length=100, required=False,
+                                help_text=_("Log-in name or part of the name of the person who holds it."))
+    received_from = RocDateField(label=_("Received from"), required=False, help_text="")
+    received_to = RocDateField(label=_("Received until"), required=False, help_text="")
+    size = forms.TypedChoiceField(
+        label=_("Entries per page"), choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False,
+        empty_value=None,
+    )
     number = forms.CharField(label=_("Registration number"), max_length=20, required=False,
                              help_text=_("All or part of it, e.g. 115收000012."))
     level = forms.TypedChoiceField(

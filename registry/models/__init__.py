@@ -31,6 +31,7 @@ from registry.models.documents import (
     RegistrationCounter,
     Urgency,
 )
+from registry.models.handover import Handover, HandoverItem, HandoverReason, ItemKind
 from registry.models.meetings import (
     Meeting,
     MeetingAttendee,
@@ -68,6 +69,10 @@ __all__ = [
     "DocumentState",
     "DocumentUserObjectPermission",
     "HandlingStep",
+    "Handover",
+    "HandoverItem",
+    "HandoverReason",
+    "ItemKind",
     "Loan",
     "LoanState",
     "Meeting",

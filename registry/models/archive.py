@@ -68,7 +68,15 @@ class Loan(models.Model):
         verbose_name = _("loan (借調)")
         verbose_name_plural = _("loans (借調)")
         ordering = ["-requested_at"]
-        indexes = [models.Index(fields=["due_on"], name="loan_due_open", condition=Q(state="lent"))]
+        indexes = [
+            models.Index(fields=["due_on"], name="loan_due_open", condition=Q(state="lent")),
+            # The archive page's open loans, in the order it lists them.
+            models.Index(
+                fields=["due_on", "requested_at", "id"],
+                name="loan_open_order",
+                condition=Q(state__in=["requested", "approved", "lent"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document} → {self.borrower}"

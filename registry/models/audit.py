@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
 
     # documents
     DOCUMENT_REGISTER = "document.register", _("registered a document")
+    REGISTER_IMPORT = "register.import", _("imported a paper register")
     DOCUMENT_OPEN = "document.open", _("opened and instructed")
     DOCUMENT_ROUTE = "document.route", _("routed")
     DOCUMENT_SIGN_FOR = "document.sign_for", _("signed for")
@@ -93,6 +94,18 @@ class AuditAction(models.TextChoices):
     AUTH_ENROL_CODE_FAILED = "auth.enrol_code_failed", _("gave a refused two-factor enrolment code")
     AUTH_ENROL_CODE_REVOKE = "auth.enrol_code_revoke", _("revoked a two-factor enrolment code")
     AUDIT_SEARCH = "audit.search", _("searched the audit trail")
+    # changes to people (details: "subject" is the person changed, "before" and "after")
+    PERSON_CREATE = "person.create", _("added a person")
+    PERSON_CHANGE = "person.change", _("changed a person's details")
+    PERSON_ROLES = "person.roles", _("changed a person's roles")
+    PERSON_CLEARANCE = "person.clearance", _("changed a person's clearance")
+    PERSON_TRANSFER = "person.transfer", _("transferred a person to another unit")
+    PERSON_ACTIVE = "person.active", _("deactivated or reactivated a person")
+    PERSON_AGENCY_HEAD = "person.agency_head", _("designated the agency head")
+    PERSON_PASSWORD = "person.password", _("set or changed a password")
+    HANDOVER = "handover.record", _("handed over a person's items")
+    HANDOVER_ITEM = "handover.item", _("handed over a document")
+    HANDOVER_SIGN = "handover.sign", _("signed for a hand-over")
 
 
 class AuditEvent(models.Model):

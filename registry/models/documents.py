@@ -233,6 +233,20 @@ class Document(models.Model):
             models.Index(
                 fields=["declass_due_on"], name="document_declass_due", condition=Q(declassified_on__isnull=True)
             ),
+            # A state's documents, the longest waiting first: the archive's to-file list.
+            models.Index(fields=["state", "registered_at", "id"], name="document_state_registered"),
+            # How many documents each shelf holds, from the index alone.
+            models.Index(fields=["storage_location", "state"], name="document_location_state"),
+            # The other half of "declassification due" (an event met), beside document_declass_due.
+            models.Index(
+                fields=["declass_event_met_on"],
+                name="document_declass_event",
+                condition=Q(declassified_on__isnull=True, declass_event_met_on__isnull=False),
+            ),
+            # The yearly review list, the longest unreviewed first.
+            models.Index(
+                fields=["last_reviewed_on", "id"], name="document_review_order", condition=Q(declassified_on__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -310,6 +324,7 @@ class GrantBasis(models.TextChoices):
     DISTRIBUTION = "distribution", _("approved distribution (核准分發)")
     LOAN = "loan", _("loan from the archive (借調)")
     MEETING = "meeting", _("attending a classified meeting (與會)")
+    HANDOVER = "handover", _("taken over from a predecessor (移交)")
     OTHER = "other", _("other approval")
 
 
@@ -357,6 +372,8 @@ class StepKind(models.TextChoices):
     SIGN_FOR = "sign_for", _("signed for (簽收)")
     BEGIN_HANDLING = "begin_handling", _("handling begun (承辦)")
     CANCEL = "cancel", _("registration cancelled (註銷登記)")
+    HANDOVER = "handover", _("handed over to a successor (移交)")
+    HANDOVER_SIGN = "handover_sign", _("signed for by the successor (接交簽收)")
 
 
 class HandlingStep(models.Model):

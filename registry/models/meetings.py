@@ -34,6 +34,9 @@ class MeetingQuerySet(models.QuerySet):
 
 
 def meeting_knowledge_q(user) -> Q:
+    """Who knows a meeting, within the person's present clearance (none: no meeting at all)."""
+    if not user.clearance:
+        return Q(pk__isnull=True)
     attending = MeetingAttendee.objects.filter(meeting_id=OuterRef("pk"), user_id=user.pk, decision=Decision.APPROVED)
     known = Q(organizer_id=user.pk) | Q(chair_id=user.pk) | Exists(attending)
     if user.has_role(Role.SUPERVISOR):
@@ -42,7 +45,7 @@ def meeting_knowledge_q(user) -> Q:
         units = UnitScope.of(user)
         if units:
             known |= units.q("organizing_unit_id")
-    return known
+    return Q(level__lte=user.clearance) & known
 
 
 class Meeting(models.Model):

@@ -75,6 +75,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("person (人員)")
         verbose_name_plural = _("people (人員)")
+        # One agency head at a time (``designate_agency_head`` moves the title in one step).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_agency_head"], condition=models.Q(is_agency_head=True), name="one_agency_head"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -15,14 +15,22 @@ from registry.models import DocumentState
 from registry.roles import Role
 
 
-def rule(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Mark ``require_*`` as the rule ``name``: a refusal it raises carries the rule's name."""
+def rule(name: str, *, present_state: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Mark ``require_*`` as the rule ``name``: a refusal it raises carries the rule's name.
+
+    Unless ``present_state`` is False (the register's handling metadata, which a clerk or the
+    ethics office reads with the subject masked), a rule that lets a person through is checked
+    once more against the person's present state: an inactive person, or one cleared below the
+    level of the document or meeting the rule is about, is refused whatever else allows it.
+    """
 
     def wrap(require: Callable[..., None]) -> Callable[..., None]:
         @wraps(require)
         def checked(*args: Any, **kwargs: Any) -> None:
             try:
                 require(*args, **kwargs)
+                if present_state and args:
+                    need_present_state(args[0], args[1:])
             except RegistryError as refusal:
                 if not refusal.rule:
                     refusal.rule = name
@@ -52,6 +60,34 @@ def permits(require: Callable[..., None]) -> Callable[..., bool]:
 
 def active(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def classified_level(obj) -> int | None:
+    """The level of the document or meeting a rule is about (directly, or through the copy, loan,
+    recipient, request, attendee or publication that belongs to it); None when there is none."""
+    from registry.models import Document, Meeting
+
+    for hop in (None, "document", "meeting", "request"):
+        target = obj if hop is None else getattr(obj, hop, None)
+        if isinstance(target, Document | Meeting):
+            return target.level
+        if hop == "request" and target is not None:
+            return classified_level(target)
+    return None
+
+
+def need_present_state(user, objects) -> None:
+    """The person's present state, whatever a rule allowed: active, and cleared to the level of
+    the classified object the rule is about."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    if not user.is_active:
+        raise NotPermitted(_("Your account is disabled."))
+    for obj in objects:
+        level = classified_level(obj)
+        if level is not None:
+            need_clearance(user, level)
+            return
 
 
 def need_role(user, *roles: Role, doing: str) -> None:

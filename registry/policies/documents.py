@@ -28,6 +28,17 @@ def require_register(user: User) -> None:
 can_register = permits(require_register)
 
 
+@rule("import_register")
+def require_import_register(user: User) -> None:
+    """A clerk brings their units' paper registers into the registry (匯入舊登記簿)."""
+    need_role(user, Role.CLERK, doing=_("import registers"))
+    if user.unit_id is None:
+        raise NotPermitted(_("You belong to no unit, so there is no register to write in."))
+
+
+can_import_register = permits(require_import_register)
+
+
 @rule("open")
 def require_open(user: User, document: Document) -> None:
     """The supervisor of the receiving unit (or a unit above it), cleared to the level, opens a

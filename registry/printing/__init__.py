@@ -10,6 +10,8 @@ from registry.printing.documents import (
 )
 from registry.printing.later_life import destruction_inventory_context, party_letter_context
 from registry.printing.meetings import meeting_attendance_context, meeting_recall_context
+from registry.printing.people import handover_list_context
+from registry.printing.register import register_print_context
 from registry.printing.render import TEMPLATES, check_resource_url, harfbuzz_subsetting, render_html, render_pdf
 from registry.printing.review import INSPECTION_ROWS, inspection_report_context
 
@@ -21,6 +23,7 @@ __all__ = [
     "destruction_inventory_context",
     "dispatch_list_context",
     "distribution_register_context",
+    "handover_list_context",
     "harfbuzz_subsetting",
     "inner_envelope_context",
     "inspection_report_context",
@@ -28,6 +31,7 @@ __all__ = [
     "meeting_recall_context",
     "outer_envelope_context",
     "party_letter_context",
+    "register_print_context",
     "render_html",
     "render_pdf",
 ]

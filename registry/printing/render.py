@@ -147,4 +147,6 @@ TEMPLATES = {
     "inspection_report": "pdf/inspection_report.html",
     "meeting_attendance": "pdf/meeting_attendance.html",
     "meeting_recall": "pdf/meeting_recall.html",
+    "register": "pdf/register.html",
+    "handover_list": "pdf/handover_list.html",
 }

@@ -43,6 +43,8 @@ from registry.review.scope import ReviewScope
 from registry.selectors import filter_by_number
 from registry.selectors.archive import overdue_loans
 from registry.selectors.declassification import declassification_due
+from registry.selectors.pages import bounded_count
+from registry.selectors.people import about_people_q, with_subject
 
 REFUSALS = (AuditAction.ACCESS_DENIED, AuditAction.ACTION_REFUSED)
 # What counts as looking at a document for the office-hours report.
@@ -129,7 +131,11 @@ def trail_events(
     """The trail filtered as the search form asks (unfiltered columns, not rows)."""
     queryset = scope.events(heavy(AuditEvent.objects.all()))
     if person := (person or "").strip():
-        queryset = queryset.filter(Q(actor__username__iexact=person) | Q(actor__full_name__icontains=person))
+        # What the person did, and the changes made to them (clearance, unit, hand-overs, …).
+        named = User.objects.filter(Q(username__iexact=person) | Q(full_name__icontains=person))[:50]
+        queryset = with_subject(queryset).filter(
+            Q(actor__username__iexact=person) | Q(actor__full_name__icontains=person) | about_people_q(named)
+        )
     if unit is not None:
         # The actor's unit and the units below it.
         queryset = queryset.filter(UnitScope.below(unit).people_q("actor__"))
@@ -155,8 +161,9 @@ def action_counts(queryset: QuerySet) -> list[dict]:
 
 
 def person_activity(scope: ReviewScope, person: User, start: datetime | None, end: datetime | None) -> QuerySet:
-    """A person's events in the period, within the reviewer's scope."""
-    return _in_period(scope.events(heavy(AuditEvent.objects.filter(actor=person))), start, end)
+    """A person's events in the period, and the changes made to them, within the reviewer's scope."""
+    events = with_subject(heavy(AuditEvent.objects.all())).filter(Q(actor=person) | about_people_q([person]))
+    return _in_period(scope.events(events), start, end)
 
 
 def people_in_scope(scope: ReviewScope) -> QuerySet:
@@ -437,4 +444,12 @@ def report_rows(slug: str, scope: ReviewScope, start: datetime | None, end: date
 
 
 def report_total(rows) -> int:
+    """The exact number of rows (the printed report states it)."""
     return len(rows) if isinstance(rows, list) else rows.count()
+
+
+def report_count(rows) -> tuple[int, bool]:
+    """(rows, whether there are more than that) for the review page's summary: exact up to
+    ``COUNT_LIMIT``, so a visit reads at most that many keys of each report, however many rows the
+    trail and the register hold."""
+    return (len(rows), False) if isinstance(rows, list) else bounded_count(rows)

@@ -82,10 +82,36 @@ def register_list(
     unit: Unit | None = None,
     registered_from: date | None = None,
     registered_to: date | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    q: str = "",
+    sender_ref: str = "",
+    agency: str = "",
+    direction: str = "",
+    custodian: str = "",
 ) -> QuerySet:
     """The register (登記簿) a person may read, filtered, unordered and without ``known``: page it
-    with ``register_page``."""
+    with ``register_page``.
+
+    ``q`` finds a sender's 文號, an agency, a whole registration number, or words of the subject —
+    the subject only among the documents this person knows, so a search never tells anyone that a
+    document they do not know speaks of something."""
     queryset = policies.register_for(user, known=False)
+    if q := search_text(q):
+        queryset = queryset.filter(pk__in=_matching(user, q))
+    if sender_ref := search_text(sender_ref):
+        queryset = queryset.filter(sender_ref__contains=sender_ref)
+    if agency := search_text(agency):
+        queryset = queryset.filter(pk__in=_agency_matches(agency))
+    if direction:
+        queryset = queryset.filter(direction=direction)
+    if custodian := search_text(custodian):
+        people = User.objects.filter(Q(username__iexact=custodian) | Q(full_name__contains=custodian))
+        queryset = queryset.filter(custodian__in=people.values("pk")[:50])
+    if received_from:
+        queryset = queryset.filter(received_on__gte=received_from)
+    if received_to:
+        queryset = queryset.filter(received_on__lte=received_to)
     if level:
         queryset = queryset.filter(level=level)
     if state:
@@ -99,6 +125,40 @@ def register_list(
     if registered_to:
         queryset = queryset.filter(registered_at__lt=day_start(registered_to + timedelta(days=1)))
     return filter_by_number(queryset, number or "")
+
+
+def search_text(text: str) -> str:
+    """A search term as typed: full-width digits made plain, spaces collapsed, at most 100 characters."""
+    return " ".join((text or "").translate(_FULL_WIDTH_DIGITS).split())[:100]
+
+
+def _agency_branches(term: str) -> list[QuerySet]:
+    """Documents whose sending or original agency contains ``term`` (each an indexed lookup on
+    PostgreSQL: trigram indexes, migration 0014)."""
+    documents = Document.objects.order_by()
+    return [
+        documents.filter(sender__contains=term).values("pk"),
+        documents.filter(original_agency__contains=term).values("pk"),
+    ]
+
+
+def _agency_matches(term: str) -> QuerySet:
+    first, *others = _agency_branches(term)
+    return first.union(*others)
+
+
+def _matching(user: User, term: str) -> QuerySet:
+    """The ids ``q`` finds: a 文號 or an agency containing it, a whole registration number, or a
+    subject containing it among the documents the person knows (``policies.known_ids``)."""
+    documents = Document.objects.order_by()
+    branches = [
+        documents.filter(sender_ref__contains=term).values("pk"),
+        *_agency_branches(term),
+        documents.filter(pk__in=policies.known_ids(user), subject__contains=term).values("pk"),
+    ]
+    if _WHOLE_NUMBER.fullmatch(term.replace(" ", "")):
+        branches.append(filter_by_number(documents, term).values("pk"))
+    return branches[0].union(*branches[1:])
 
 
 def register_page(user: User, *, after: str = "", before: str = "", size: int | None = None, **filters) -> KeysetPage:

@@ -18,18 +18,19 @@ from registry.forms import (
     LoanRequestForm,
     LoanReturnForm,
 )
-from registry.models import DocumentState, Loan, LoanState
+from registry.models import Loan, LoanState
 from registry.roles import Role
 from registry.selectors.archive import (
     OPEN_LOAN_STATES,
     archive_loans,
-    archive_register,
+    archive_page,
     overdue_loans,
     storage_locations,
+    to_file,
 )
 from registry.services import archive as services
 from registry.views.actions import DocumentActionView
-from registry.views.base import RegistryView, paginate
+from registry.views.base import RegistryView
 
 LIST_LIMIT = 50
 
@@ -123,20 +124,14 @@ class ArchiveView(RegistryView, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        register = archive_register(user).select_related("storage_location", "responsible_unit")
         loans = archive_loans(user)
         overdue_ids = set(overdue_loans().filter(pk__in=loans.values("pk")).values_list("pk", flat=True))
         open_loans = list(loans.filter(state__in=OPEN_LOAN_STATES).order_by("due_on", "requested_at", "pk")[:LIST_LIMIT])
         context.update(
-            page=paginate(
-                self.request,
-                register.filter(state__in=[DocumentState.ARCHIVED, DocumentState.ON_LOAN]).order_by(
-                    "storage_location__code", "class_number", "-archived_at", "-pk"
-                ),
+            page=archive_page(
+                user, after=self.request.GET.get("after", ""), before=self.request.GET.get("before", "")
             ),
-            to_file=list(
-                register.filter(state=DocumentState.TO_ARCHIVE).select_related("custodian").order_by("pk")[:LIST_LIMIT]
-            ),
+            to_file=to_file(user, limit=LIST_LIMIT),
             open_loans=[(loan, loan.pk in overdue_ids) for loan in open_loans],
             overdue_count=len(overdue_ids),
             locations=storage_locations(),

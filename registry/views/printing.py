@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from registry import audit, policies
 from registry import printing as pdf
+from registry.forms import RegisterFilterForm
 from registry.models import (
     AuditAction,
     DestructionList,
+    Direction,
     Dispatch,
     Document,
     DocumentCopy,
@@ -33,9 +35,11 @@ from registry.models import (
 )
 from registry.policies import visible_document_or_404
 from registry.policies.destruction import INVENTORY_ROLES
+from registry.printing.register import PRINT_LIMIT as REGISTER_PRINT_LIMIT
 from registry.roles import Role
 from registry.selectors.dispatch import day_dispatches
 from registry.selectors.party_requests import party_requests_for
+from registry.selectors.register_export import audit_filters, register_rows
 from registry.views.actions import meeting_or_404
 from registry.views.base import page_view
 
@@ -291,3 +295,52 @@ def meeting_recall(request, pk: int):
         outstanding=context["summary"]["outstanding"],
     )
     return _pdf_response(content, f"meeting-recall-{meeting.pk}.pdf")
+
+
+# --- The register -------------------------------------------------------------------------------
+
+
+@page_view()
+def register(request):
+    """登記簿 of the person's register, filtered as the register page is (a period by
+    ``registered_from``/``registered_to``, a series by ``direction``): masked where unknown, each page
+    marked with the highest level it lists."""
+    form = RegisterFilterForm(request.GET or None)
+    filters = form.filters()
+    filters.pop("size", None)
+    series = dict(Direction.choices).get(filters.get("direction", ""), "")
+    context = pdf.register_print_context(
+        register_rows(request.user, limit=REGISTER_PRINT_LIMIT + 1, **filters),
+        date_from=filters.get("registered_from"),
+        date_to=filters.get("registered_to"),
+        series_label=str(series),
+        printed_by=request.user,
+    )
+    content = pdf.render_pdf(pdf.TEMPLATES["register"], context)
+    _print_event(
+        request.user,
+        None,
+        form="register",
+        filters=audit_filters(filters),
+        rows=context["total"],
+    )
+    return _pdf_response(content, "register.pdf")
+
+
+# --- the hand-over list (移交清冊) -----------------------------------------------------------------
+
+
+@page_view()
+def handover_list(request, pk: int):
+    """移交清冊 of a hand-over, for its three people, the administrator, the ethics office and the
+    supervisors of either person's unit (``can_read_handover``); numbers and levels, never subjects."""
+    from registry.models import Handover
+    from registry.policies.people import can_read_handover
+
+    user = request.user
+    handover = Handover.objects.select_related("predecessor__unit", "successor__unit", "by").filter(pk=pk).first()
+    if handover is None or not can_read_handover(user, handover):
+        raise _refuse(user, "handover_list", pk)
+    content = pdf.render_pdf(pdf.TEMPLATES["handover_list"], pdf.handover_list_context(handover, printed_by=user))
+    _print_event(user, None, form="handover_list", handover=handover.pk)
+    return _pdf_response(content, f"handover-{handover.pk}.pdf")

@@ -107,15 +107,19 @@ class ReviewHomeView(ReviewView, TemplateView):
         context = super().get_context_data(**kwargs)
         date_from, date_to = reports.default_period()
         start, end = reports.period_bounds(date_from, date_to)
-        summary = [
-            {
-                "slug": slug,
-                "title": REPORT_TITLES[slug],
-                "is_period": is_period,
-                "total": reports.report_total(reports.report_rows(slug, self.scope, start, end)),
-            }
-            for slug, is_period in reports.REPORTS.items()
-        ]
+        summary = []
+        for slug, is_period in reports.REPORTS.items():
+            total, capped = reports.report_count(reports.report_rows(slug, self.scope, start, end))
+            summary.append(
+                {
+                    "slug": slug,
+                    "title": REPORT_TITLES[slug],
+                    "is_period": is_period,
+                    "total": total,
+                    "capped": capped,
+                    "total_display": f"{total:,}",
+                }
+            )
         context.update(
             verification=latest_verification(),
             head=chain_head(),

@@ -864,6 +864,26 @@ def test_archive_page_masks_the_subject_for_the_archivist(client, archivist, arc
     assert [d.pk for d in response.context["page"].object_list] == [archived.pk]
 
 
+def test_archive_page_walks_the_shelves_by_key_and_lists_what_waits_to_be_filed_oldest_first(
+    client, walk, handler, archivist, cabinet, settings
+):
+    settings.REGISTRY_PAGE_SIZE = 2
+    documents = [walk(DocumentState.IN_HANDLING, subject=SUBJECT) for _ in range(5)]
+    for document in documents:
+        archive_services.archive_handover(document=document, actor=handler)
+    for document in documents[:3]:
+        archive_services.archive_receive(document=document, actor=archivist, location=cabinet, retention_years=10)
+    client.force_login(archivist)
+
+    first = client.get(url("archive")).context
+    second = client.get(url("archive"), {"after": first["page"].next_key}).context
+
+    newest_first = [d.pk for d in reversed(documents[:3])]
+    assert [d.pk for d in first["page"]] + [d.pk for d in second["page"]] == newest_first
+    assert not second["page"].has_next and second["page"].count == 3
+    assert [d.pk for d in first["to_file"]] == [d.pk for d in documents[3:]]
+
+
 def test_archive_page_shows_the_subject_to_the_supervisor_who_knows_it(client, supervisor, archived):
     client.force_login(supervisor)
     response = client.get(url("archive"))

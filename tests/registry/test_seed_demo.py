@@ -52,6 +52,10 @@ def test_seed_demo_covers_every_level_and_state_and_runs_twice_without_adding(cl
     assert DocumentCopy.objects.filter(holder__username="lawhandler").count() == 2
     assert User.objects.filter(username__in=["clerk", "supervisor", "handler", "archivist", "ethics", "admin"]).count() == 6
     assert verify_chain().whole
+    # One agency head (首長), designated by the administrator through the people service, once.
+    assert list(User.objects.filter(is_agency_head=True).values_list("username", flat=True)) == ["head"]
+    assert AuditEvent.objects.filter(action=AuditAction.PERSON_AGENCY_HEAD).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.PERSON_CREATE).count() == User.objects.count()
 
     # Supervisors, the ethics officer and the administrator have a device enrolled as at the desk
     # (audited once each), and log in with the code demo_totp prints, no enrolment code needed.

@@ -353,3 +353,21 @@ def test_a_meetings_notes_are_masked_for_a_reviewer_who_does_not_know_the_meetin
     client.force_login(supervisor)  # organizes it
     _, rows = csv_rows(client.get(reverse("registry:audit_export"), query))
     assert json.loads(rows[0]["details"])["note"] == DEVICE_NOTE
+
+
+def test_the_review_page_counts_each_report_up_to_a_limit_and_then_says_more(
+    client, ethics_officer, secret, outsider, monkeypatch
+):
+    from registry.selectors import pages
+
+    for _ in range(3):
+        refuse(outsider, secret)
+    client.force_login(ethics_officer)
+    monkeypatch.setattr(pages, "COUNT_LIMIT", 2)
+
+    capped = client.get(reverse("registry:review_home")).content.decode()
+    monkeypatch.setattr(pages, "COUNT_LIMIT", 1000)
+    exact = client.get(reverse("registry:review_home")).content.decode()
+
+    assert "2筆以上" in capped
+    assert "2筆以上" not in exact and "<td>3</td>" in exact

@@ -131,6 +131,7 @@ class World:
     known: Variant
     unknown: Variant
     location: StorageLocation | None = None  # the archive's cabinet for classified files
+    handover: object = None  # a hand-over (移交) between two helpers of the handling unit, unsigned
 
     def variant(self, knows: bool) -> Variant:
         return self.known if knows else self.unknown
@@ -181,6 +182,7 @@ def build_world() -> World:
         "borrower": _person("s-borrower", conf, full_name="同仁丁"),
         "far_supervisor": _person("s-far-supervisor", land, Role.SUPERVISOR, full_name="地政主管"),
         "head": _person("s-head", sec, full_name="首長", is_agency_head=True),
+        "leaver": _person("s-leaver", conf, Role.HANDLER, full_name="離職者"),
     }
 
     def walk(state: str, *, clerk, supervisor, handler, subject, instruction, **overrides):
@@ -489,7 +491,17 @@ def build_world() -> World:
         minutes=unknown_minutes,
     )
 
+    # A helper of the handling unit hands over a signed-for document to a colleague (移交).
+    from registry.services.people import handover_record
+
+    walk("signed", clerk=helpers["clerk2"], supervisor=helpers["supervisor2"], handler=helpers["leaver"],
+         subject="丙案移交文書", instruction=UNKNOWN_INSTRUCTION)
+    handover = handover_record(
+        actor=helpers["supervisor2"], person=helpers["leaver"], successor=helpers["colleague"], reason="transfer"
+    )
+
     world = World(people=people, helpers=helpers, units=units, known=known, unknown=unknown, location=location)
+    world.handover = handover
     _check_world(world)
     return world
 

@@ -85,6 +85,10 @@ OTHER_TEXT: dict[str, tuple[str, ...]] = {
     "registry.AuditEvent": ("details", "prev_hash", "hash", "key_id"),
     "registry.ChainVerification": ("head_hash", "head_key_id", "anchored_to", "problem"),
     "registry_auth.EnrolmentCode": ("code_hash",),
+    # A hand-over names its items by number and level, never by subject; its note is the
+    # supervisor's word on the hand-over (a transfer, a departure), not a document's text.
+    "registry.Handover": ("note",),
+    "registry.HandoverItem": ("label",),
 }
 
 # Shorter texts ("同意", "查考", "國防部") are common words that the admin's own pages may hold;

@@ -141,6 +141,11 @@ def _meeting(which: str, item: str | None = None):
     return kwargs
 
 
+def _person_kw(world, knows):
+    """The handler (inside the supervisor's units) on the K side, the ethics officer on the U side."""
+    return {"pk": world.people["handler" if knows else "ethics"].pk}
+
+
 def _dispatch(world, knows):
     return {"pk": world.variant(knows).dispatch.pk}
 
@@ -260,6 +265,18 @@ EXPECTED: dict[str, Entry] = {
     #     clerk       supervisor  handler     archivist   ethics      admin       norole      anonymous
     "registry:dashboard": Entry(get=EVERYONE, post=POST_405),
     "registry:register": Entry(get=EVERYONE, post=POST_405, query="?number=115&state=handling"),
+    # The register as a file: what the page lists, masked the same way, for everyone logged in.
+    "registry:register_export": Entry(get=EVERYONE, post=POST_405, query="?format=csv&q=115"),
+    # Import of paper registers: clerks only. A POST without a file is shown again with its error
+    # (and recorded as refused once).
+    "registry:register_import": Entry(
+        get= "200         404         404         404         404         404         404         login",
+        post="200         404         404         404         404         404         404         login",
+    ),
+    "registry:register_import_template": Entry(
+        get= "200         404         404         404         404         404         404         login",
+        post="405         404         404         404         404         404         404         login",
+    ),
     "registry:document_register": Entry(
         get= "200         404         404         404         404         404         404         login",
         post="done        404         404         404         404         404         404         login",
@@ -402,6 +419,8 @@ EXPECTED: dict[str, Entry] = {
         kwargs=lambda w, k: {"day": timezone.localdate().isoformat()},
     ),
     "print:inspection_report": Entry(get=REVIEW, post=PRINT_POST),
+    # 登記簿: the person's own register, masked as on the page.
+    "print:register": Entry(get=EVERYONE, post=PRINT_POST, query="?state=handling"),
     # The destruction inventory: archive staff, supervisors and the ethics office, whoever knows the
     # documents on it (the subjects are withheld from those who do not).
     "print:destruction_inventory": Entry(
@@ -697,6 +716,39 @@ EXPECTED: dict[str, Entry] = {
         },
     ),
     "admin:app_list": Entry(get=ADMIN_PAGE, kwargs=lambda w, k: {"app_label": "registry"}),
+    # --- people (人員): the administrators' page, hand-overs, a person's own account ---------------
+    # K: the handler (of a unit inside the supervisor's units); U: the ethics officer (outside them).
+    "registry:people_list": Entry(
+        get= "404         404         404         404         404         200         404         login",
+        post="404         404         404         404         404         405         404         login",
+    ),
+    "registry:person_detail": Entry(
+        get= "404         200/404     404         404         404         200         404         login",
+        post="404         405         404         404         404         405         404         login",
+        kwargs=_person_kw,
+    ),
+    "registry:person_clearance": Entry(
+        get=GET_405, post="404 refused/404 404 404 404 done 404 login", kwargs=_person_kw,
+        data=lambda w, k: {"clearance": 4, "reason": "安全查核"},
+    ),
+    "registry:person_transfer": Entry(
+        get=GET_405, post="404 refused/404 404 404 404 refused 404 login", kwargs=_person_kw,
+        data=lambda w, k: {"unit": w.units["elsewhere"].pk, "reason": "調任"},
+    ),
+    "registry:person_deactivate": Entry(
+        get=GET_405, post="404 refused/404 404 404 404 refused 404 login", kwargs=_person_kw, data=lambda w, k: {"reason": "離職"},
+    ),
+    "registry:person_reactivate": Entry(get=GET_405, post="404 refused/404 404 404 404 refused 404 login", kwargs=_person_kw),
+    "registry:person_agency_head": Entry(get=GET_405, post="404 refused/404 404 404 404 done 404 login", kwargs=_person_kw),
+    "registry:person_handover": Entry(
+        get="404 200/404 404 404 404 200 404 login", post="404 done/404 404 404 404 done 404 login", kwargs=_person_kw,
+        data=lambda w, k: {"successor": w.helpers["handler2"].username, "reason": "transfer"},
+    ),
+    "registry:handover_detail": Entry(get="404 200 404 404 200 200 404 login", post="405 405 405 405 405 405 405 login", kwargs=lambda w, k: {"pk": w.handover.pk}),
+    "registry:handover_sign": Entry(get=GET_405, post="404 refused 404 404 refused refused 404 login", kwargs=lambda w, k: {"pk": w.handover.pk}),
+    "print:handover_list": Entry(get="404 200 404 404 200 200 404 login", post=PRINT_POST, kwargs=lambda w, k: {"pk": w.handover.pk}),
+    "registry:account": Entry(get=EVERYONE, post="405 405 405 405 405 405 405 login"),
+    "registry:password_change": Entry(get=EVERYONE, post="200 200 200 200 200 200 200 login"),
     "admin:auth_user_password_change": Entry(get=ADMIN_PAGE, kwargs=lambda w, k: {"id": w.people["norole"].pk}),
     **{
         f"admin:{model}_{view}": Entry(

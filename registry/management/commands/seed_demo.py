@@ -48,6 +48,7 @@ from registry.services import distribution as distribution_services
 from registry.services import documents as doc_services
 from registry.services import meetings as meeting_services
 from registry.services import party_requests as party_services
+from registry.services import people as people_services
 
 DEMO_PASSWORD = os.environ.get("REGISTRY_DEMO_PASSWORD", "Demo-Registry-115")
 DEMO_MARK = "示範"
@@ -73,7 +74,10 @@ PEOPLE = [
     ("archivist", "吳檔管", "ARC", Level.TOP_SECRET, [Role.ARCHIVIST], False),
     ("ethics", "周政風", "ETH", Level.TOP_SECRET, [Role.ETHICS], False),
     ("admin", "系統管理者", "SEC", None, [Role.ADMIN], True),
+    ("head", "趙首長", "SEC", Level.TOP_SECRET, [], False),
 ]
+# The agency head (首長), designated by the administrator: approves publications about meetings.
+AGENCY_HEAD = "head"
 
 SUBJECTS = [
     "有關本府防災應變演練計畫",
@@ -164,14 +168,21 @@ class Command(BaseCommand):
         people: dict[str, User] = {}
         for username, full_name, unit, level, roles, staff in PEOPLE:
             user = User.objects.filter(username=username).first()
-            if user is None:
+            created = user is None
+            if created:
                 user = User(username=username, full_name=full_name, unit=units[unit], clearance=level)
                 user.is_staff = staff
                 user.is_superuser = staff
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+            # The role groups come from a migration; a database emptied since (a flushed test
+            # database) gets them back by name.
+            user.groups.add(*(Group.objects.get_or_create(name=r.value)[0] for r in roles))
             people[username] = User.objects.get(pk=user.pk)
+            if created:
+                people_services.person_created(actor=None, person=people[username])
+        if not User.objects.filter(is_agency_head=True).exists():
+            people[AGENCY_HEAD] = people_services.designate_agency_head(actor=people["admin"], person=people[AGENCY_HEAD])
         return people
 
     def second_factors(self, people) -> list[str]:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0012_register_order'),
+        ('registry', '0016_people_changes'),
     ]
 
     operations = [
