@@ -61,7 +61,6 @@ def validate_registration(
     authorization_by: str,
     original_agency: str = "",
     approving_official: str = "",
-    addressee: str = "",
     urgency: str = Urgency.NORMAL,
     received_on: date | None = None,
     sender_dated_on: date | None = None,
@@ -70,8 +69,6 @@ def validate_registration(
     """Every rule a new registration must meet, as field → messages."""
     errors: dict[str, list[str]] = {}
     errors.update(_dates_and_urgency_errors(urgency, received_on, sender_dated_on, due_on))
-    if direction == Direction.OUTGOING and not addressee.strip():
-        errors.setdefault("addressee", []).append(_("Name the addressee (受文者) of an outgoing document."))
     # §7 and LAW-NOTES: every document records who classified it and who approved the level.
     if not original_agency.strip():
         errors.setdefault("original_agency", []).append(
@@ -222,12 +219,14 @@ def document_register(
         authorization_by=authorization_by,
         original_agency=original_agency,
         approving_official=approving_official,
-        addressee=addressee,
         urgency=urgency,
         received_on=received_on,
         sender_dated_on=sender_dated_on,
         due_on=due_on,
     )
+    # A new outgoing document names its addressee (a paper register imported may not have).
+    if direction == Direction.OUTGOING and not addressee:
+        errors.setdefault("addressee", []).append(_("Name the addressee (受文者) of an outgoing document."))
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, field_errors=errors)

@@ -339,3 +339,21 @@ def test_the_document_page_shows_an_outgoing_document_with_its_own_words_and_as_
     assert "受文者" in html and "行政院" in html and "發文字號" in html
     assert "來文機關" not in html
     assert 'class="state state--dispatched">已發文' in html
+
+
+def test_only_a_new_registration_needs_an_addressee_not_a_paper_register_row_checked_for_import():
+    from classification import Level, Protection
+    from registry.services.documents import validate_registration
+
+    errors = validate_registration(
+        level=Level.OFFICIAL_SECRET,
+        direction=Direction.OUTGOING,
+        protection=Protection(level=Level.OFFICIAL_SECRET, approval_date=date(2025, 1, 1), protection_years=None,
+                              declass_kind=None, declass_date=None, declass_event="", declass_other=""),
+        authorization_ref="",
+        authorization_by="",
+        original_agency="臺中市政府",
+        approving_official="局長",
+    )
+
+    assert "addressee" not in errors
