@@ -20,6 +20,9 @@ _ROC_WORDS = re.compile(
 _ROC_NUMERIC = re.compile(r"(?:中華民國|民國)?\s*([0-9]{1,3})([/.-])([0-9]{1,2})\2([0-9]{1,2})", re.ASCII)
 # Four digits can only be a Gregorian year: ROC years stop at 200.
 _GREGORIAN = re.compile(r"([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})", re.ASCII)
+# The compact form clerks type and official documents print in their numbers: 1151120 (YYYMMDD)
+# or, for years before 100, 991231 (YYMMDD). Month and day always take two digits.
+_ROC_COMPACT = re.compile(r"(?:中華民國|民國)?\s*([0-9]{2,3})([0-9]{2})([0-9]{2})", re.ASCII)
 
 
 class RocDateError(ValueError):
@@ -48,7 +51,8 @@ def format_roc_short(d: date | None) -> str:
 
 
 def parse_roc(text: str) -> date:
-    """Parse an ROC date (or an ISO Gregorian one); RocDateError with a clear message otherwise."""
+    """Parse an ROC date (115年11月22日, 115/11/22, the compact 1151122) or an ISO Gregorian one;
+    RocDateError with a clear message otherwise."""
     if not isinstance(text, str):
         raise RocDateError(str(_("Enter a date in the ROC calendar, such as 115年11月22日 or 115/11/22.")))
     # Length first, so nothing below ever works on an arbitrarily long input.
@@ -76,8 +80,12 @@ def parse_roc(text: str) -> date:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     elif match := _ROC_NUMERIC.fullmatch(cleaned):
         year, month, day = int(match[1]), int(match[3]), int(match[4])
+    elif match := _ROC_COMPACT.fullmatch(cleaned):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
-        raise RocDateError(str(_("Enter a date in the ROC calendar, such as 115年11月22日 or 115/11/22.")))
+        raise RocDateError(
+            str(_("Enter a date in the ROC calendar, such as 115年11月22日, 115/11/22 or 1151122."))
+        )
     if not 1 <= year <= MAX_ROC_YEAR:
         raise RocDateError(
             str(_("The ROC year must be from 1 to 200; %(year)d is outside that range.") % {"year": year})

@@ -27,3 +27,14 @@ class InvalidTransition(RegistryError):
 
 class ValidationFailed(RegistryError):
     """The input breaks a rule; ``field_errors`` names the fields."""
+
+
+class PossibleDuplicate(ValidationFailed):
+    """The same sender's document number is registered already; the clerk may confirm and go on.
+
+    ``numbers`` are the registration numbers found that the clerk's register shows (never a subject).
+    """
+
+    def __init__(self, message, *, numbers: list[str], field_errors=None, rule: str = "duplicate_check"):
+        super().__init__(message, field_errors=field_errors, rule=rule)
+        self.numbers = numbers

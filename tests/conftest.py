@@ -256,7 +256,7 @@ def everyone(clerk, supervisor, handler, second_handler, archivist, ethics_offic
 def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
     """``walk(state, **registration)``: register a document and take it, through the services, to
     ``state`` (registered → opened → routed → signed → handling → to the archive → archived →
-    on loan or destroyed; or cancelled from registered).
+    on loan or destroyed; or cancelled from registered; an outgoing one drafted → dispatched).
 
     The clerk registers and routes, the supervisor opens and instructs the handling unit, the
     handler signs for it and begins handling and hands it to the archive; the archivist files it
@@ -328,10 +328,25 @@ def walk(clerk, supervisor, handler, handling_unit, archivist, ethics_officer):
     }
     after_archive = {DocumentState.ON_LOAN: lend, DocumentState.DESTROYED: destroy}
 
+    def send(d):
+        from registry.services.dispatch import dispatch_record
+
+        dispatch_record(
+            document=d, actor=clerk, recipient="國防部", address="臺北市中正區", method="hand", carrier="陳承辦"
+        )
+        return d
+
+    outgoing = {DocumentState.DRAFTED: None, DocumentState.DISPATCHED: send}
+
     def walk_to(state, **registration):
         state = DocumentState(state)
+        if state in outgoing:
+            registration = {"direction": "out", "authorization_ref": "", "authorization_by": "", **registration}
         document = register_document(clerk, **registration)
-        if state == DocumentState.CANCELLED:
+        if state in outgoing:
+            if outgoing[state]:
+                outgoing[state](document)
+        elif state == DocumentState.CANCELLED:
             document = svc.document_cancel(document=document, actor=clerk, reason="誤登")
         else:
             target = DocumentState.ARCHIVED if state in after_archive else state

@@ -7,6 +7,7 @@ number, its handling step and its audit event.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import factory
@@ -70,9 +71,20 @@ AGENCY_DECISION = {
 }
 
 
+_SENDER_NUMBERS = itertools.count(1)
+
+
+def next_sender_ref() -> str:
+    """A sender's document number no other test registration uses (the duplicate check flags the
+    same number from the same sender)."""
+    return f"國密字第{1159000000 + next(_SENDER_NUMBERS)}號"
+
+
 def valid_registration(**overrides) -> dict:
     """Arguments for ``document_register`` that meet every rule: an incoming 機密 document with an
-    approval date, a 5-year protection period and the §14 written authorization."""
+    approval date, a 5-year protection period and the §14 written authorization. Each call has its
+    own sender's number (the same number from the same sender is flagged as a duplicate); an
+    outgoing one is addressed to 國防部."""
     values = {
         "direction": Direction.INCOMING,
         "subject": "機密測試公文",
@@ -82,11 +94,13 @@ def valid_registration(**overrides) -> dict:
         "approval_date": timezone.localdate() - timedelta(days=30),
         "protection_years": 5,
         "sender": "國防部",
-        "sender_ref": "國密字第1150000001號",
+        "sender_ref": next_sender_ref(),
         "authorization_ref": "國密授字第1150000001號",
         "authorization_by": "國防部",
     }
     values.update(overrides)
+    if values["direction"] == Direction.OUTGOING:
+        values.setdefault("addressee", "國防部")
     return values
 
 

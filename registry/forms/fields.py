@@ -23,12 +23,12 @@ class RocDateInput(forms.TextInput):
 
 
 class RocDateField(forms.Field):
-    """A date typed in the ROC calendar (115年11月22日, 115/11/22) or as ISO (2026-11-22)."""
+    """A date typed in the ROC calendar (115年11月22日, 115/11/22, 1151122) or as ISO (2026-11-22)."""
 
     widget = RocDateInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("ROC calendar, for example 115年11月22日 or 115/11/22."))
+        kwargs.setdefault("help_text", _("ROC calendar, for example 115年11月22日, 115/11/22 or 1151122."))
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):

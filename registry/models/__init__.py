@@ -29,6 +29,7 @@ from registry.models.documents import (
     HandlingStep,
     NeedToKnowGrant,
     RegistrationCounter,
+    Urgency,
 )
 from registry.models.handover import Handover, HandoverItem, HandoverReason, ItemKind
 from registry.models.meetings import (
@@ -93,6 +94,7 @@ __all__ = [
     "StorageLocation",
     "StorageZone",
     "Unit",
+    "Urgency",
     "User",
     "VenueCheck",
     "VerificationSource",

@@ -28,6 +28,9 @@ SERIES_BY_DIRECTION = {Direction.INCOMING: "收", Direction.OUTGOING: "發", Dir
 
 class DocumentState(models.TextChoices):
     REGISTERED = "registered", _("registered (已登記)")
+    # An outgoing document (發文) is the office's own: nobody opens it; it waits to be sent and is sent.
+    DRAFTED = "drafted", _("registered for dispatch (待發文)")
+    DISPATCHED = "dispatched", _("dispatched (已發文)")
     OPENED = "opened", _("opened and instructed (已拆閱批示)")
     ROUTED = "routed", _("routed (已分文)")
     SIGNED = "signed", _("signed for (已簽收)")
@@ -37,6 +40,22 @@ class DocumentState(models.TextChoices):
     ON_LOAN = "on_loan", _("on loan (借調中)")
     DESTROYED = "destroyed", _("destroyed (已銷毀)")
     CANCELLED = "cancelled", _("cancelled (已註銷登記)")
+
+
+# The state a new registration starts in, by direction.
+FIRST_STATE_BY_DIRECTION = {
+    Direction.INCOMING: DocumentState.REGISTERED,
+    Direction.INTERNAL: DocumentState.REGISTERED,
+    Direction.OUTGOING: DocumentState.DRAFTED,
+}
+
+
+class Urgency(models.TextChoices):
+    """速別 (文書處理手冊): how fast the document must be dealt with."""
+
+    MOST_URGENT = "most_urgent", _("most urgent (最速件)")
+    URGENT = "urgent", _("urgent (速件)")
+    NORMAL = "normal", _("normal (普通件)")
 
 
 class MarkingPosition(models.TextChoices):
@@ -103,6 +122,10 @@ class Document(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     sender_ref = models.CharField(_("sender's document number (文號)"), max_length=60, blank=True)
     sender = models.CharField(_("sender (來文機關)"), max_length=100, blank=True)
+    sender_dated_on = models.DateField(_("dated (來文日期)"), null=True, blank=True)
+    addressee = models.CharField(_("addressee (受文者)"), max_length=200, blank=True)
+    urgency = models.CharField(_("urgency (速別)"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
+    due_on = models.DateField(_("to be dealt with by (限辦日期)"), null=True, blank=True)
     subject = models.CharField(_("subject (主旨)"), max_length=300)
 
     level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices())
@@ -205,6 +228,8 @@ class Document(models.Model):
             models.Index(fields=["-registered_at", "-id"], name="document_register_order"),
             models.Index(fields=["custodian"], name="document_custodian"),
             models.Index(fields=["level"], name="document_level"),
+            # The duplicate check at registration: the same sender's number registered before.
+            models.Index(fields=["sender", "sender_ref"], name="document_sender_ref"),
             models.Index(
                 fields=["declass_due_on"], name="document_declass_due", condition=Q(declassified_on__isnull=True)
             ),

@@ -16,9 +16,15 @@ OPEN_LOAN_STATES = (LoanState.REQUESTED, LoanState.APPROVED, LoanState.LENT)
 
 @rule("hand_over")
 def require_hand_over(user: User, document: Document) -> None:
-    """The handler who holds the document, done with it, hands it to the archive (送歸檔)."""
-    need_role(user, Role.HANDLER, doing=_("hand documents to the archive"))
-    need_state(document, (DocumentState.SIGNED, DocumentState.IN_HANDLING), _("handed to the archive"))
+    """The handler who holds the document, done with it, hands it to the archive (送歸檔); the
+    office's own copy of a dispatched outgoing document goes from the clerk who holds it."""
+    if document.state == DocumentState.DISPATCHED:
+        need_role(user, Role.CLERK, doing=_("hand documents to the archive"))
+    else:
+        need_role(user, Role.HANDLER, doing=_("hand documents to the archive"))
+        need_state(document, (DocumentState.SIGNED, DocumentState.IN_HANDLING), _("handed to the archive"))
+    if document.custodian_id != user.pk and document.state == DocumentState.DISPATCHED:
+        raise NotPermitted(_("Only the clerk who holds the office's copy may hand it to the archive."))
     if document.custodian_id != user.pk:
         raise NotPermitted(_("Only the handler who holds the document may hand it to the archive."))
 

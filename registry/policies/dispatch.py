@@ -10,9 +10,12 @@ from registry.policies.base import active, permits, rule
 from registry.policies.scope import UnitScope
 from registry.roles import Role
 
-# Dispatch is for documents that are in the office's hands: registered up to in handling. A
+# Dispatch is for documents that are in the office's hands: registered up to in handling, and an
+# outgoing document waiting to be sent or already sent to one addressee (正本, then 副本). A
 # cancelled registration, a document in the archive (or out on loan) and a destroyed one are not sent.
 DISPATCHABLE = (
+    DocumentState.DRAFTED,
+    DocumentState.DISPATCHED,
     DocumentState.REGISTERED,
     DocumentState.OPENED,
     DocumentState.ROUTED,

@@ -14,7 +14,7 @@ from registry.policies.base import need_clearance, need_role, need_state, permit
 from registry.policies.scope import UnitScope
 from registry.roles import Role
 
-CANCELLABLE = (DocumentState.REGISTERED, DocumentState.OPENED)
+CANCELLABLE = (DocumentState.REGISTERED, DocumentState.OPENED, DocumentState.DRAFTED)
 
 
 @rule("register")
@@ -97,7 +97,7 @@ can_begin_handling = permits(require_begin_handling)
 @rule("cancel")
 def require_cancel(user: User, document: Document) -> None:
     """A clerk or supervisor of the receiving unit cancels a registration made in error, before
-    anyone has signed for the document."""
+    anyone has signed for the document (or, for an outgoing one, before it is sent)."""
     need_role(user, Role.CLERK, Role.SUPERVISOR, doing=_("cancel a registration"))
     need_state(document, CANCELLABLE, _("cancelled"))
     if document.responsible_unit_id not in UnitScope.of(user):

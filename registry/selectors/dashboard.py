@@ -9,6 +9,7 @@ from registry import policies
 from registry.models import (
     CopyState,
     Decision,
+    Direction,
     DistributionRecipient,
     Document,
     DocumentCopy,
@@ -69,7 +70,9 @@ def todo_querysets(user: User) -> dict[str, QuerySet]:
     register = policies.register_for(user, known=False)
     units = UnitScope.of(user)
     if user.has_role(Role.SUPERVISOR):
-        todo["to_open"] = register.filter(units.receiving_q(), state=DocumentState.REGISTERED)
+        todo["to_open"] = register.filter(units.receiving_q(), state=DocumentState.REGISTERED).exclude(
+            direction=Direction.OUTGOING
+        )
         if units:
             todo["pending_recipients"] = DistributionRecipient.objects.filter(decision=Decision.PENDING).filter(
                 units.documents_q("request__document__")
@@ -79,7 +82,9 @@ def todo_querysets(user: User) -> dict[str, QuerySet]:
             )
             todo["pending_loans"] = archive.pending_loans(user)
     if user.has_role(Role.CLERK):
-        todo["to_route"] = register.filter(units.receiving_q() | Q(registered_by_id=user.pk), state=DocumentState.OPENED)
+        mine = units.receiving_q() | Q(registered_by_id=user.pk)
+        todo["to_route"] = register.filter(mine, state=DocumentState.OPENED)
+        todo["to_dispatch"] = register.filter(mine, state=DocumentState.DRAFTED)
     if user.has_role(Role.HANDLER):
         todo["to_sign"] = register.filter(routed_to_id=user.pk, state=DocumentState.ROUTED)
     if user.is_active:
@@ -117,10 +122,14 @@ def document_lists(user: User) -> dict[str, QuerySet]:
     register = policies.register_for(user)
     units = UnitScope.of(user)
     if user.has_role(Role.SUPERVISOR):
-        lists["to_open"] = register.filter(units.receiving_q(), state=DocumentState.REGISTERED)
+        # 拆閱 is for what the office receives: its own outgoing documents are never opened.
+        lists["to_open"] = register.filter(units.receiving_q(), state=DocumentState.REGISTERED).exclude(
+            direction=Direction.OUTGOING
+        )
     if user.has_role(Role.CLERK):
         mine = units.receiving_q() | Q(registered_by_id=user.pk)
         lists["to_route"] = register.filter(mine, state=DocumentState.OPENED)
+        lists["to_dispatch"] = register.filter(mine, state=DocumentState.DRAFTED)
         lists["recent"] = register.filter(mine)
     if user.has_role(Role.HANDLER):
         # A handler's register reaches what is routed to them, subject masked until they sign.

@@ -370,3 +370,29 @@ def people_who_know(document: Document) -> QuerySet:
     return active_people().filter(clearance__gte=document.level).filter(
         Q(pk=document.custodian_id) | Q(pk__in=live.values("user_id"))
     )
+
+
+AGENCY_LOOKBACK = 500
+AGENCY_SUGGESTIONS = 100
+
+
+def agency_names(user: User) -> list[str]:
+    """Agencies already written in the person's register (senders, addressees, classifying and
+    authorizing agencies of its latest entries), most used first, to suggest at registration.
+
+    Only the agency columns are read, never a subject, and only from the person's own register.
+    """
+    columns = ("sender", "addressee", "original_agency", "authorization_by")
+    latest = (
+        policies.register_for(user, known=False)
+        .order_by("-registered_at", "-id")
+        .values_list(*columns)[:AGENCY_LOOKBACK]
+    )
+    counts: dict[str, int] = {}
+    for row in latest:
+        for name in row:
+            name = " ".join(name.split())
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda name: (-counts[name], name))
+    return ranked[:AGENCY_SUGGESTIONS]

@@ -14,10 +14,12 @@ from registry import audit
 from registry.errors import ValidationFailed
 from registry.models import (
     AuditAction,
+    Direction,
     Dispatch,
     DispatchState,
     Document,
     DocumentCopy,
+    DocumentState,
     User,
 )
 from registry.policies import require_dispatch, require_record_receipt
@@ -37,7 +39,8 @@ def dispatch_record(
     inner_sealed: bool = True,
     copy: DocumentCopy | None = None,
 ) -> Dispatch:
-    """Record an outgoing dispatch: double envelope, the method the level allows, the mail number."""
+    """Record an outgoing dispatch: double envelope, the method the level allows, the mail number.
+    An outgoing document (發文) waiting to be sent is dispatched by its first dispatch."""
     document = locked(document)
     require_dispatch(actor, document)
     errors: dict[str, list[str]] = {}
@@ -73,11 +76,20 @@ def dispatch_record(
         inner_sealed=inner_sealed,
         dispatched_by=actor,
     )
+    if document.direction == Direction.OUTGOING and document.state == DocumentState.DRAFTED:
+        document.state = DocumentState.DISPATCHED
+        document.save(update_fields=["state"])
     audit.record(
         action=AuditAction.DISPATCH_SEND,
         actor=actor,
         document=document,
-        details={"dispatch": dispatch.pk, "method": method, "recipient": dispatch.recipient, "registered_no": dispatch.registered_no},
+        details={
+            "dispatch": dispatch.pk,
+            "method": method,
+            "recipient": dispatch.recipient,
+            "registered_no": dispatch.registered_no,
+            "state": document.state,
+        },
     )
     return dispatch
 

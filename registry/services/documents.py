@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from classification import DeclassKind, Level, Protection
 from classification.roc import roc_year
 from registry import audit
-from registry.errors import NotPermitted, ValidationFailed
+from registry.errors import NotPermitted, PossibleDuplicate, ValidationFailed
 from registry.models import (
     AuditAction,
     Direction,
@@ -20,10 +21,12 @@ from registry.models import (
     HandlingStep,
     RegistrationCounter,
     Unit,
+    Urgency,
     User,
 )
-from registry.models.documents import SERIES_BY_DIRECTION, GrantBasis, StepKind
+from registry.models.documents import FIRST_STATE_BY_DIRECTION, SERIES_BY_DIRECTION, GrantBasis, StepKind
 from registry.policies import (
+    register_for,
     require_begin_handling,
     require_cancel,
     require_open,
@@ -58,9 +61,14 @@ def validate_registration(
     authorization_by: str,
     original_agency: str = "",
     approving_official: str = "",
+    urgency: str = Urgency.NORMAL,
+    received_on: date | None = None,
+    sender_dated_on: date | None = None,
+    due_on: date | None = None,
 ) -> dict[str, list[str]]:
     """Every rule a new registration must meet, as field → messages."""
     errors: dict[str, list[str]] = {}
+    errors.update(_dates_and_urgency_errors(urgency, received_on, sender_dated_on, due_on))
     # §7 and LAW-NOTES: every document records who classified it and who approved the level.
     if not original_agency.strip():
         errors.setdefault("original_agency", []).append(
@@ -82,6 +90,62 @@ def validate_registration(
             )
         )
     return errors
+
+
+def _dates_and_urgency_errors(urgency, received_on, sender_dated_on, due_on) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Unknown urgency.")]
+    today = timezone.localdate()
+    received = received_on or today
+    if received_on is not None and received_on > today:
+        errors["received_on"] = [_("The date received or issued cannot lie in the future.")]
+    if sender_dated_on is not None and sender_dated_on > received:
+        errors["sender_dated_on"] = [_("A document cannot be dated after the day it was received.")]
+    if due_on is not None and due_on < received:
+        errors["due_on"] = [_("The date to deal with it by cannot be before the day it was received.")]
+    return errors
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def registered_duplicates(
+    *, actor: User, direction: str, sender: str, sender_ref: str
+) -> list[tuple[str, bool]]:
+    """(registration number, whether the actor's register shows it) of earlier, uncancelled
+    registrations of the same sender's document number (the same 來文文號 from the same 來文機關;
+    for 發文, the same 發文字號). Only numbers: nobody learns a subject from the check."""
+    if not sender_ref.strip():
+        return []
+    same = Document.objects.exclude(state=DocumentState.CANCELLED).filter(sender_ref=_normal(sender_ref))
+    if direction == Direction.OUTGOING:
+        same = same.filter(direction=Direction.OUTGOING)
+    else:
+        same = same.exclude(direction=Direction.OUTGOING).filter(sender=_normal(sender))
+    found = list(same.order_by("registered_at", "pk").values_list("pk", "reg_year", "reg_series", "reg_serial")[:20])
+    if not found:
+        return []
+    shown = set(register_for(actor, known=False).filter(pk__in=[row[0] for row in found]).values_list("pk", flat=True))
+    return [(f"{year}{series}{serial:06d}", pk in shown) for pk, year, series, serial in found]
+
+
+def _duplicate_refusal(duplicates: list[tuple[str, bool]]) -> PossibleDuplicate:
+    known = [number for number, shown in duplicates if shown]
+    if known:
+        message = _(
+            "This sender's document number is already registered as %(numbers)s. If this is a "
+            "different document (or a second original), tick the confirmation and register again."
+        ) % {"numbers": "、".join(known)}
+    else:
+        message = _(
+            "This sender's document number is already registered in another unit's register. If this "
+            "is a different document (or a second original), tick the confirmation and register again."
+        )
+    return PossibleDuplicate(
+        message, numbers=known, field_errors={"sender_ref": [_("Already registered: check before going on.")]}
+    )
 
 
 @transaction.atomic
@@ -111,8 +175,19 @@ def document_register(
     copies_count: int = 1,
     received_on: date | None = None,
     responsible_unit: Unit | None = None,
+    sender_dated_on: date | None = None,
+    addressee: str = "",
+    urgency: str = Urgency.NORMAL,
+    due_on: date | None = None,
+    duplicate_confirmed: bool = False,
 ) -> Document:
-    """Register a classified document (收文/發文) and give it the next gapless number."""
+    """Register a classified document (收文/發文) and give it the next gapless number.
+
+    An outgoing document (發文) starts as drafted, waiting to be dispatched; an incoming or internal
+    one as registered, waiting for its supervisor to open it. The original classifying agency is
+    the sender of an incoming document, or this office for an outgoing one, unless given. A sender's
+    number registered before is refused as a possible duplicate unless ``duplicate_confirmed``.
+    """
     require_register(actor)
     try:
         level_enum = Level(int(level))
@@ -124,6 +199,9 @@ def document_register(
         raise ValidationFailed(_("Unknown direction."), field_errors={"direction": [_("Unknown direction.")]})
     if not subject.strip():
         raise ValidationFailed(_("A document needs a subject."), field_errors={"subject": [_("Required.")]})
+    sender, sender_ref, addressee = _normal(sender), _normal(sender_ref), _normal(addressee)
+    if not original_agency.strip():
+        original_agency = settings.REGISTRY_AGENCY_NAME if direction == Direction.OUTGOING else sender
     protection = Protection(
         level=level_enum,
         approval_date=approval_date,
@@ -141,10 +219,20 @@ def document_register(
         authorization_by=authorization_by,
         original_agency=original_agency,
         approving_official=approving_official,
+        urgency=urgency,
+        received_on=received_on,
+        sender_dated_on=sender_dated_on,
+        due_on=due_on,
     )
+    # A new outgoing document names its addressee (a paper register imported may not have).
+    if direction == Direction.OUTGOING and not addressee:
+        errors.setdefault("addressee", []).append(_("Name the addressee (受文者) of an outgoing document."))
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, field_errors=errors)
+    duplicates = registered_duplicates(actor=actor, direction=direction, sender=sender, sender_ref=sender_ref)
+    if duplicates and not duplicate_confirmed:
+        raise _duplicate_refusal(duplicates)
     unit = responsible_unit or actor.unit
     today = timezone.localdate()
     year = roc_year(today)
@@ -163,8 +251,12 @@ def document_register(
         declass_date=declass_date,
         declass_event=declass_event.strip(),
         declass_other=declass_other.strip(),
-        sender=sender.strip(),
-        sender_ref=sender_ref.strip(),
+        sender=sender,
+        sender_ref=sender_ref,
+        sender_dated_on=sender_dated_on,
+        addressee=addressee,
+        urgency=urgency,
+        due_on=due_on,
         marking_position=marking_position,
         authorization_ref=authorization_ref.strip(),
         authorization_by=authorization_by.strip(),
@@ -178,7 +270,7 @@ def document_register(
         responsible_unit=unit,
         custodian=actor,
         registered_by=actor,
-        state=DocumentState.REGISTERED,
+        state=FIRST_STATE_BY_DIRECTION[Direction(direction)],
     )
     # The registering clerk holds the paper, so their clearance must reach the level.
     need_clearance(actor, document.level)
@@ -189,7 +281,15 @@ def document_register(
         action=AuditAction.DOCUMENT_REGISTER,
         actor=actor,
         document=document,
-        details={"number": document.number, "level": int(level_enum), "direction": direction, "unit": unit.pk},
+        details={
+            "number": document.number,
+            "level": int(level_enum),
+            "direction": direction,
+            "unit": unit.pk,
+            "urgency": urgency,
+            # A registration the clerk confirmed despite an earlier one of the same number.
+            **({"duplicate_of": [number for number, _shown in duplicates]} if duplicates else {}),
+        },
     )
     return document
 

@@ -4,15 +4,16 @@ cancel). The document page itself is ``registry.views.document_page``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry import policies
 from registry.forms import BeginHandlingForm, CancelForm, DocumentRegisterForm, OpenForm, RouteForm, SignForForm
-from registry.models import Document
+from registry.models import Direction, Document
 from registry.roles import Role
+from registry.selectors import agency_names
 from registry.services import documents as services
 from registry.views.actions import DocumentActionView
 from registry.views.base import FormPageView
@@ -25,6 +26,14 @@ class DocumentRegisterView(FormPageView):
     form_class = DocumentRegisterForm
     required_roles = (Role.CLERK,)
     denied_purpose = "register"
+
+    def form_kwargs(self) -> dict:
+        return {"direction": self.request.GET.get("direction", Direction.INCOMING)}
+
+    def page(self, form):
+        tabs = [(direction, label, direction == form.registered_direction) for direction, label in Direction.choices]
+        context = {"form": form, "tabs": tabs, "agency_names": agency_names(self.request.user)}
+        return render(self.request, self.template_name, context)
 
     def perform(self, form):
         document = services.document_register(actor=self.request.user, **form.service_arguments())

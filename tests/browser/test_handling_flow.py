@@ -47,7 +47,7 @@ def test_register_open_route_sign_for(people, new_page):
     clerk = new_page("clerk")
     clerk.goto("/")
     clerk.get_by_role("navigation").get_by_role("link", name="收發文登記").click()
-    field(clerk, "收發別").select_option(label="收文")
+    clerk.get_by_role("link", name="收文", exact=True).click()  # the tab of documents received
     field(clerk, "主旨").fill("國防部函送年度演習計畫")
     field(clerk, "來文機關").fill("國防部")
     field(clerk, "來文文號").fill("國密字第1150000123號")

@@ -50,10 +50,19 @@ def test_no_date_formats_as_empty_text():
         "\u3000115年11月22日\u3000",
         "2026-11-22",
         "2026/11/22",
+        "1151122",
+        "民國1151122",
+        "１１５１１２２",
     ],
 )
 def test_every_accepted_form_means_the_same_day(text):
     assert parse_roc(text) == date(2026, 11, 22)
+
+
+def test_the_compact_form_takes_a_two_or_three_digit_year():
+    assert parse_roc("991231") == date(2010, 12, 31)
+    assert parse_roc("0991231") == date(2010, 12, 31)
+    assert parse_roc("1150101") == date(2026, 1, 1)
 
 
 def test_zero_padded_parts_are_accepted():
@@ -83,7 +92,10 @@ def test_the_limits_of_roc_years_round_trip():
         ("115年11月", "請輸入民國日期"),
         ("115/11-22", "請輸入民國日期"),
         ("115//11/22", "請輸入民國日期"),
-        ("1151122", "請輸入民國日期"),
+        ("11511222", "請輸入民國日期"),
+        ("11511", "請輸入民國日期"),
+        ("1151322", "所填13月不存在"),
+        ("1150230", "民國115年2月沒有30日"),
         ("11/22", "請輸入民國日期"),
         ("-115/11/22", "請輸入民國日期"),
         ("115年11月22日 10:00", "請輸入民國日期"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from classification import Level
 from registry.models import Direction
+from tests.factories import next_sender_ref
 
 
 def registration(level: int, **overrides) -> dict:
@@ -22,7 +23,7 @@ def registration(level: int, **overrides) -> dict:
         "approval_date": timezone.localdate() - timedelta(days=30),
         "protection_years": 5,
         "sender": "國防部",
-        "sender_ref": "國密字第1150000001號",
+        "sender_ref": next_sender_ref(),
         "authorization_ref": "國密授字第1150000001號",
         "authorization_by": "國防部",
         "copies_count": 5,

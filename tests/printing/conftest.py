@@ -30,6 +30,7 @@ from registry.services import archive as archive_svc
 from registry.services import dispatch as dispatch_svc
 from registry.services import distribution as dist_svc
 from registry.services import documents as doc_svc
+from tests.factories import next_sender_ref
 
 
 def _person(username: str, unit: Unit, *roles: Role, clearance: int = Level.TOP_SECRET, full_name: str = "") -> User:
@@ -79,7 +80,7 @@ def registration(**overrides) -> dict:
         "approval_date": timezone.localdate() - timedelta(days=30),
         "protection_years": 5,
         "sender": "國防部",
-        "sender_ref": "國密字第1150000001號",
+        "sender_ref": next_sender_ref(),
         "authorization_ref": "國密授字第1150000001號",
         "authorization_by": "國防部",
         "pages": 3,

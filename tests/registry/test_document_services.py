@@ -454,7 +454,9 @@ def test_a_cancelled_number_is_never_given_again(walk, clerk):
     assert following.reg_series == cancelled.reg_series
 
 
-@pytest.mark.parametrize("state", states_except(DocumentState.REGISTERED, DocumentState.OPENED))
+@pytest.mark.parametrize(
+    "state", states_except(DocumentState.REGISTERED, DocumentState.OPENED, DocumentState.DRAFTED)
+)
 def test_cancel_is_refused_once_the_document_is_routed(walk, clerk, state):
     document = walk(state)
     before = document_snapshot()

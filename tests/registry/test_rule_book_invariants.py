@@ -329,7 +329,8 @@ def test_minutes_reach_the_superior_agency(held_meeting, minutes_of, supervisor,
 
 @pytest.mark.parametrize("field", ["original_agency", "approving_official"])
 def test_the_one_door_refuses_a_registration_without_the_article_7_fields(clerk, field):
-    values = valid_registration(**{field: "  "})
+    # An empty original agency is the sender's (收文): with no sender either, nobody is recorded.
+    values = valid_registration(**{field: "  ", "sender": ""})
 
     with override("en"):
         refusal = nothing_written(lambda: doc_svc.document_register(actor=clerk, **values), ValidationFailed)

@@ -38,7 +38,7 @@ from registry.models import (
 )
 from registry.models.documents import GrantBasis
 from registry.roles import Role
-from tests.factories import AGENCY_DECISION
+from tests.factories import AGENCY_DECISION, next_sender_ref
 
 # The columns of the authorization matrix: one person per role, a person with no role, and (in
 # the matrix itself) the anonymous visitor.
@@ -81,7 +81,7 @@ def registration(**overrides) -> dict:
         "approval_date": timezone.localdate() - timedelta(days=30),
         "protection_years": 5,
         "sender": "國防部",
-        "sender_ref": "國密字第1150000001號",
+        "sender_ref": next_sender_ref(),
         "authorization_ref": "國密授字第1150000001號",
         "authorization_by": "國防部",
         "copies_count": 5,

@@ -45,7 +45,7 @@ CLASSIFIED_TEXT: dict[str, tuple[str, ...]] = {
     "registry.Document": (
         "subject", "instruction", "cancel_reason", "attachment_note", "declass_event", "declass_other",
         "sender", "sender_ref", "original_agency", "approving_official", "authorization_ref",
-        "authorization_by", "authorization_scope", "class_number",
+        "authorization_by", "authorization_scope", "class_number", "addressee",
     ),
     "registry.HandlingStep": ("note",),
     "registry.NeedToKnowGrant": ("reason", "end_reason"),
