@@ -16,12 +16,13 @@ from registry.models import (
     ReviewOutcome,
 )
 from registry.models.documents import GrantBasis
+from registry.models.handover import HandoverReason, ItemKind
 
 # --- what the detail keys are ---------------------------------------------------------------------
 
 PERSON_KEYS = frozenset(
     {"user", "holder", "handler", "from", "to", "borrower", "witness", "destroyed_by", "supervised_by", "chair",
-     "previous_custodian", "recipients", "notices", "person", "recipient"}
+     "previous_custodian", "recipients", "notices", "person", "recipient", "subject", "successor"}
 )
 UNIT_KEYS = frozenset({"unit", "handling_unit"})
 DATE_KEYS = frozenset({"due_on", "happened_on", "read_on", "received_on", "destroyed_on", "date_from", "date_to", "day"})
@@ -30,7 +31,7 @@ DATETIME_KEYS = frozenset({"expires_at", "expired_at"})
 HIDDEN_KEYS = frozenset(
     {"grant", "loan", "request", "dispatch", "review", "notice", "code", "publication", "list", "object",
      "requested", "agent", "bench", "decision_id", "dispatches", "head_hash", "through_seq", "meeting",
-     "instruction_length"}
+     "instruction_length", "subject", "handover"}
 )
 
 FIELD_LABELS = {
@@ -110,6 +111,32 @@ FIELD_LABELS = {
     "outstanding": gettext_lazy("Outstanding"),
     "whole": gettext_lazy("Whole chain verified"),
     "discrepancy_found": gettext_lazy("Discrepancy"),
+    "successor": gettext_lazy("Successor"),
+    "before": gettext_lazy("Before"),
+    "after": gettext_lazy("After"),
+    "grants_ended": gettext_lazy("Need-to-know ended on"),
+    "still_held": gettext_lazy("Still held"),
+    "items": gettext_lazy("Items handed over"),
+    "item": gettext_lazy("Item"),
+    "own": gettext_lazy("Changed by the person themselves"),
+    "rows": gettext_lazy("Entries"),
+    "first": gettext_lazy("First number"),
+    "last": gettext_lazy("Last number"),
+    "numbers": gettext_lazy("Registration numbers"),
+}
+
+# The parts of a person a change to people names (in "before" and "after").
+PERSON_FIELD_LABELS = {
+    "full_name": gettext_lazy("Name"),
+    "first_name": gettext_lazy("Given name"),
+    "last_name": gettext_lazy("Family name"),
+    "email": gettext_lazy("E-mail"),
+    "username": gettext_lazy("Account"),
+    "is_staff": gettext_lazy("May use the admin site"),
+    "unit": gettext_lazy("Unit"),
+    "clearance": gettext_lazy("Cleared for"),
+    "roles": gettext_lazy("Roles"),
+    "active": gettext_lazy("Active"),
 }
 
 ADDRESSEE = gettext_lazy("Addressee")
@@ -164,7 +191,9 @@ CODE_LABELS: dict[str, dict] = {
     "via": VIA,
     "report": REPORTS,
     "action": dict(AuditAction.choices),
+    "item": dict(ItemKind.choices),
 }
+HANDOVER_REASONS = dict(HandoverReason.choices)
 
 
 def transit_labels() -> dict:

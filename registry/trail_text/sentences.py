@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from registry.models import AuditAction, DecisionKind
 from registry.review.details import MASK
 from registry.trail_text.labels import FORM_LABELS
-from registry.trail_text.values import Names, code_label, level_label, meeting_name, purpose_label, roc_day
+from registry.trail_text.values import (
+    Names,
+    code_label,
+    level_label,
+    level_named,
+    meeting_name,
+    purpose_label,
+    roc_day,
+)
 
 # --- the sentences ----------------------------------------------------------------------------------
 # Each takes (details, names) and says what the actor did, after 「<actor> 於<time> 」.
@@ -102,6 +110,56 @@ def _destroy(d: dict, n: Names) -> str:
         "method": code_label("method", d.get("method")),
         "witness": n.person(d.get("witness")),
     }
+
+
+def _subject(d: dict, n: Names) -> str:
+    """The person a change to people is about: by row id, else by account."""
+    if isinstance(d.get("subject"), int) and not isinstance(d.get("subject"), bool):
+        return n.person(d["subject"])
+    return n.person(d.get("person"))
+
+
+def _person_clearance(d: dict, n: Names) -> str:
+    old, new = level_named(d.get("before")), level_named(d.get("after"))
+    values = {"person": _subject(d, n), "old": level_label(old), "new": level_label(new)}
+    if (old or 0) > (new or 0):
+        return _("lowered the clearance of %(person)s from %(old)s to %(new)s") % values
+    return _("raised the clearance of %(person)s from %(old)s to %(new)s") % values
+
+
+def _person_transfer(d: dict, n: Names) -> str:
+    return _("transferred %(person)s from %(old)s to %(new)s") % {
+        "person": _subject(d, n),
+        "old": n.unit_named(d.get("before")),
+        "new": n.unit_named(d.get("after")),
+    }
+
+
+def _person_active(d: dict, n: Names) -> str:
+    if d.get("after") is True:
+        return _("reactivated the account of %(person)s") % {"person": _subject(d, n)}
+    return _("deactivated the account of %(person)s") % {"person": _subject(d, n)}
+
+
+def _person_password(d: dict, n: Names) -> str:
+    if d.get("own") is True:
+        return _("changed their own password")
+    return _("set the password of %(person)s") % {"person": _subject(d, n)}
+
+
+def _items(d: dict) -> int:
+    return _count(d, "items")
+
+
+def _register_import(d: dict, n: Names) -> str:
+    rows = d.get("rows") if isinstance(d.get("rows"), int) else _count(d, "numbers")
+    if isinstance(d.get("first"), str) and isinstance(d.get("last"), str):
+        return _("imported %(rows)s entries of a paper register (%(first)s to %(last)s)") % {
+            "rows": rows,
+            "first": d["first"],
+            "last": d["last"],
+        }
+    return _("imported %(rows)s entries of a paper register") % {"rows": rows}
 
 
 A = AuditAction
@@ -206,6 +264,21 @@ SENTENCES: dict[str, Sentence] = {
     A.AUTH_ENROL_CODE_REVOKE: lambda d, n: _("revoked the two-factor enrolment code of %(person)s")
     % {"person": n.person(d.get("person"))},
     A.AUDIT_SEARCH: _search,
+    A.REGISTER_IMPORT: _register_import,
+    A.PERSON_CREATE: lambda d, n: _("added %(person)s as a person of the office") % {"person": _subject(d, n)},
+    A.PERSON_CHANGE: lambda d, n: _("changed the details of %(person)s") % {"person": _subject(d, n)},
+    A.PERSON_ROLES: lambda d, n: _("changed the roles of %(person)s") % {"person": _subject(d, n)},
+    A.PERSON_CLEARANCE: _person_clearance,
+    A.PERSON_TRANSFER: _person_transfer,
+    A.PERSON_ACTIVE: _person_active,
+    A.PERSON_AGENCY_HEAD: lambda d, n: _("designated %(person)s as the agency head") % {"person": _subject(d, n)},
+    A.PERSON_PASSWORD: _person_password,
+    A.HANDOVER: lambda d, n: _("handed over %(count)s items held by %(person)s to %(successor)s")
+    % {"count": _items(d), "person": _subject(d, n), "successor": n.person(d.get("successor"))},
+    A.HANDOVER_ITEM: lambda d, n: _("handed it over from %(from)s to %(to)s")
+    % {"from": n.person(d.get("from")), "to": n.person(d.get("to"))},
+    A.HANDOVER_SIGN: lambda d, n: _("signed for %(count)s items handed over by %(person)s")
+    % {"count": _items(d), "person": _subject(d, n)},
 }
 SENTENCES = {str(code): sentence for code, sentence in SENTENCES.items()}
 

@@ -22,7 +22,9 @@ from registry.trail_text.labels import (
     ENROLMENT_REASONS,
     FIELD_LABELS,
     FORM_LABELS,
+    HANDOVER_REASONS,
     HIDDEN_KEYS,
+    PERSON_FIELD_LABELS,
     PERSON_KEYS,
     UNIT_KEYS,
     transit_labels,
@@ -50,6 +52,13 @@ class Names:
     units: dict[int, str] = field(default_factory=dict)
     documents: dict[int, str] = field(default_factory=dict)
     meetings: dict[int, str] = field(default_factory=dict)
+    unit_codes: dict[str, str] = field(default_factory=dict)
+
+    def unit_named(self, code) -> str:
+        """A unit recorded by its code (a person's unit before and after a change)."""
+        if not isinstance(code, str) or code == MASK:
+            return _("no unit")
+        return self.unit_codes.get(code, code)
 
     def person(self, value) -> str:
         if isinstance(value, bool) or value is None:
@@ -77,7 +86,17 @@ def load_names(parsed: list[tuple[object, dict]]) -> Names:
     units: set[int] = set()
     documents: set[int] = set()
     meetings: set[int] = set()
+    unit_codes: set[str] = set()
     for event, details in parsed:
+        if event.action == AuditAction.PERSON_TRANSFER:
+            unit_codes.update(v for v in (details.get("before"), details.get("after")) if isinstance(v, str))
+        elif event.action == AuditAction.PERSON_CREATE and isinstance(details.get("after"), dict):
+            if isinstance(details["after"].get("unit"), str):
+                unit_codes.add(details["after"]["unit"])
+        elif event.action == AuditAction.PERSON_AGENCY_HEAD:
+            for key in ("before", "after"):
+                if isinstance(details.get(key), list):
+                    usernames.update(v for v in details[key] if isinstance(v, str))
         for key, value in details.items():
             if key in PERSON_KEYS:
                 people.update(_ids(value))
@@ -97,6 +116,8 @@ def load_names(parsed: list[tuple[object, dict]]) -> Names:
             names.people[pk] = full_name or username
         for username, full_name in User.objects.filter(username__in=usernames).values_list("username", "full_name"):
             names.usernames[username] = full_name or username
+    if unit_codes:
+        names.unit_codes = dict(Unit.objects.filter(code__in=unit_codes).values_list("code", "name"))
     if units:
         names.units = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name"))
     if documents:
@@ -142,6 +163,18 @@ def level_label(value) -> str:
         return str(Level(int(value)).label)
     except (ValueError, TypeError):
         return str(value)
+
+
+def level_named(value) -> int | None:
+    """A level recorded by its marking (「機密」) or its number; None for none."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(Level.from_label(value))
+        except ValueError:
+            return None
+    return None
 
 
 def code_label(key: str, value) -> str:
@@ -221,9 +254,52 @@ def purpose_label(value) -> str:
     return label if label != value else _("an action")
 
 
+def _person_part(name: str, value, names: Names) -> str:
+    if value == MASK:
+        return _("withheld (no need-to-know)")
+    if name == "unit":
+        return names.unit_named(value)
+    if name == "clearance":
+        return value if isinstance(value, str) and value else _("none")
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or _("none")
+    return str(value) if value not in (None, "") else _("none")
+
+
+def change_value(action: str, value, names: Names) -> str:
+    """A person's state before or after a change to people, in words."""
+    if value == MASK:
+        return _("withheld (no need-to-know)")
+    if action == AuditAction.PERSON_CLEARANCE:
+        return _person_part("clearance", value, names)
+    if action == AuditAction.PERSON_TRANSFER:
+        return names.unit_named(value)
+    if action == AuditAction.PERSON_ACTIVE and isinstance(value, bool):
+        return _("active") if value else _("inactive")
+    if action == AuditAction.PERSON_AGENCY_HEAD and isinstance(value, list):
+        return names.people_list(value) if value else _("nobody")
+    if isinstance(value, dict):  # in the order of the form, not the chain's sorted keys
+        order = list(PERSON_FIELD_LABELS)
+        ranked = sorted(value.items(), key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order))
+        return "、".join(
+            f"{PERSON_FIELD_LABELS.get(name, _('Other detail'))}：{_person_part(name, item, names)}" for name, item in ranked
+        )
+    return _person_part("", value, names)
+
+
 def fields_of(action: str, details: dict, names: Names) -> list[tuple[str, str]]:
     rows = []
     for key, value in details.items():
+        if action.startswith(("person.", "handover.")) and key in ("before", "after"):
+            rows.append((str(FIELD_LABELS[key]), change_value(action, value, names)))
+            continue
+        if key == "reason" and action == AuditAction.HANDOVER and isinstance(value, str) and value in HANDOVER_REASONS:
+            rows.append((str(FIELD_LABELS["reason"]), str(HANDOVER_REASONS[value])))
+            continue
+        if key == "documents" and action == AuditAction.REGISTER_IMPORT:
+            continue  # the numbers imported are listed as recorded
         if key == "reason" and action.startswith("auth.enrol_code") and isinstance(value, str):
             rows.append((str(FIELD_LABELS["reason"]), str(ENROLMENT_REASONS.get(value, value))))
             continue

@@ -172,3 +172,45 @@ def test_the_checker_sees_text_past_the_right_edge():
     content = HTML(string=html, base_url=base_url()).write_pdf()
     assert outside_the_page(content)
     assert render_pdf  # the forms above go through the registry's own renderer
+
+
+LONG_UNIT = "國防部參謀本部資通電軍指揮部資訊作業處機要科"
+
+
+def test_the_register_fits_with_long_subjects_agencies_and_numbers(client, pr_office, pr_document, long_names):
+    """登記簿 (landscape, twelve columns): a subject at the printed length, the longest agencies and
+    文號, and four-character custodians keep to their columns and the page."""
+    from registry.printing.register import SUBJECT_CHARACTERS
+
+    type(pr_office.confidential).objects.filter(pk__in=[pr_office.confidential.pk, pr_office.secretariat.pk]).update(
+        name=LONG_UNIT
+    )
+    subject = ("國土安全暨關鍵基礎設施防護演習計畫第二階段" * 4)[:SUBJECT_CHARACTERS]
+    for level, agency in ((Level.TOP_SECRET, "國防部參謀本部資通電軍指揮部"), (Level.CONFIDENTIAL, "內政部警政署保安警察第三總隊")):
+        for _n in range(8):  # more than a sheet, so the second page is checked too
+            pr_document(level=level, subject=subject, original_agency=agency, sender=agency,
+                        sender_ref="國通資字第11500000012345號")
+    content = _pdf(client, pr_office.handler, reverse("print:register"))  # the custodian reads the subjects
+    text = assert_fits(content, whole=("保管人", "主辦單位", "司馬承辦", "共16筆"))
+    assert text.count("司馬承辦") >= 16
+    assert "密不錄由" not in text and re.sub(r"\s", "", text).count(subject) == 16
+
+
+def test_the_handover_list_fits_with_long_names_units_and_numbers(client, pr_office, pr_document, long_names):
+    """移交清冊: long unit names beside the people, a long note, and every item by number."""
+    from registry.models import HandoverReason
+    from registry.services.people import handover_record
+
+    type(pr_office.confidential).objects.filter(pk=pr_office.confidential.pk).update(name=LONG_UNIT)
+    documents = [
+        pr_document(level=level, original_agency="內政部警政署保安警察第三總隊", sender_ref="國通資字第11500000012345號")
+        for level in (Level.TOP_SECRET, Level.CONFIDENTIAL, Level.OFFICIAL_SECRET)
+    ]
+    handover = handover_record(
+        actor=pr_office.supervisor, person=User.objects.get(pk=pr_office.handler.pk),
+        successor=User.objects.get(pk=pr_office.colleague.pk), reason=HandoverReason.TRANSFER,
+        note="奉派調任國防部參謀本部資通電軍指揮部資訊作業處，所經管機密文書及借調中文件全數移交",
+    )
+    content = _pdf(client, pr_office.supervisor, reverse("print:handover_list", args=[handover.pk]))
+    text = assert_fits(content, whole=("司馬承辦", "李承辦", "歐陽主管", "監交人", *(d.number for d in documents)))
+    assert "絕對機密" in text

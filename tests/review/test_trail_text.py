@@ -105,6 +105,31 @@ def samples(p, unit, document, meeting_id) -> dict[str, dict]:
         A.AUTH_ENROL_CODE_FAILED: {"reason": "expired", "code": ROW_ID, **client},
         A.AUTH_ENROL_CODE_REVOKE: {"person": "handler", "code": ROW_ID, "reason": "replaced", "via": "admin"},
         A.AUDIT_SEARCH: {"person": "handler", "export": True, "scope": "office"},
+        A.REGISTER_IMPORT: {"rows": 2, "first": "110收000001", "last": "110收000002",
+                            "numbers": ["110收000001", "110收000002"], "documents": [document.pk]},
+        **people_samples(p, unit),
+    }
+
+
+def people_samples(p, unit) -> dict[str, dict]:
+    """Changes to people and hand-overs, as registry.services.people records them."""
+    h = {"subject": p["handler"].pk, "person": p["handler"].get_username()}
+    A = AuditAction
+    return {
+        A.PERSON_CREATE: {**h, "before": None, "after": {"unit": unit.code, "clearance": "機密", "roles": ["密件承辦人"],
+                                                         "active": True}},
+        A.PERSON_CHANGE: {**h, "before": {"full_name": "張承辦"}, "after": {"full_name": "承辦張"}},
+        A.PERSON_ROLES: {**h, "before": ["收發人員"], "after": ["密件承辦人"]},
+        A.PERSON_CLEARANCE: {**h, "before": "絕對機密", "after": "密", "reason": REASON,
+                             "grants_ended": ["115收000012"], "still_held": ["115收000013"]},
+        A.PERSON_TRANSFER: {**h, "before": p["clerk"].unit.code, "after": unit.code, "reason": REASON, "handover": ROW_ID},
+        A.PERSON_ACTIVE: {**h, "before": True, "after": False, "reason": REASON, "handover": ROW_ID},
+        A.PERSON_AGENCY_HEAD: {**h, "before": [p["supervisor"].get_username()], "after": [p["handler"].get_username()]},
+        A.PERSON_PASSWORD: {**h, "own": False},
+        A.HANDOVER: {**h, "handover": ROW_ID, "successor": p["second_handler"].pk, "reason": "transfer",
+                     "items": ["115收000012", "副本第2號"], "grants_ended": ["115收000012"]},
+        A.HANDOVER_ITEM: {"handover": ROW_ID, "item": "custody", "from": p["handler"].pk, "to": p["second_handler"].pk},
+        A.HANDOVER_SIGN: {**h, "handover": ROW_ID, "successor": p["second_handler"].pk, "items": ["115收000012"]},
     }
 
 
@@ -133,7 +158,9 @@ def test_every_action_reads_as_a_zh_hant_sentence_without_ids_keys_or_user_agent
     assert set(details) == set(AuditAction), "every action needs a sample here"
     seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
     for action, data in details.items():
-        about_document = not action.startswith(("auth.", "audit.", "meeting.register"))
+        about_document = not action.startswith(
+            ("auth.", "audit.", "meeting.register", "person.", "register.", "handover.record", "handover.sign")
+        )
         audit.record(action=action, actor=everyone["clerk"], document=secret if about_document else None, details=data)
     events = list(with_known(AuditEvent.objects.filter(seq__gt=seq).select_related("actor"), everyone["ethics_officer"]))
     keys = {key for data in details.values() for key in data}
@@ -170,6 +197,15 @@ def test_every_action_reads_as_a_zh_hant_sentence_without_ids_keys_or_user_agent
     assert "承辦李" in sentences[AuditAction.DISTRIBUTION_REQUEST]
     assert "會同政風吳" in sentences[AuditAction.DESTRUCTION_RECORD]
     assert sentences[AuditAction.AUTH_LOGIN_FAILED].endswith("記錄以帳號承辦張登入失敗"), sentences[AuditAction.AUTH_LOGIN_FAILED]
+    assert sentences[AuditAction.PERSON_CLEARANCE].endswith("將承辦張之密等核可由絕對機密調降為密")
+    assert sentences[AuditAction.PERSON_TRANSFER].endswith(f"將承辦張由{everyone['clerk'].unit.name}調至{handling_unit.name}")
+    assert sentences[AuditAction.PERSON_AGENCY_HEAD].endswith("指定承辦張為機關首長")
+    assert sentences[AuditAction.HANDOVER].endswith("將承辦張經管之2項移交予承辦李")
+    assert sentences[AuditAction.REGISTER_IMPORT].endswith("匯入舊登記簿 2筆（110收000001～110收000002）")
+    fields = {event.action: dict(text.fields) for event, text in described}
+    assert fields[AuditAction.PERSON_AGENCY_HEAD]["變更前"] == "主管林"
+    assert fields[AuditAction.PERSON_CHANGE]["變更後"] == "姓名：承辦張"
+    assert fields[AuditAction.PERSON_CREATE]["變更後"] == f"單位：{handling_unit.name}、密等核可：機密、角色：密件承辦人、啟用：是"
 
 
 def test_an_unknown_action_falls_back_to_its_label(clerk):
