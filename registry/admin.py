@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from registry.auth.admin import SecondFactorUserAdminMixin
+from registry.hygiene import CleanInputMixin
 from registry.models import StorageLocation, Unit, User
 
 
@@ -21,6 +22,11 @@ class NeverDeletedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The admin's form, with the registry's input hygiene: a refusal beside its field, not a 500."""
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (CleanInputMixin, form), {})
 
 
 @admin.register(Unit)

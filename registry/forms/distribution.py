@@ -129,7 +129,7 @@ class DispatchForm(ActionForm):
 class DispatchReceiptForm(ActionForm):
     """回執: the date on it, who received it, and any discrepancy the recipient reported."""
 
-    received_on = RocDateField(label=_("Receipt date"))
+    received_on = RocDateField(label=_("Receipt date"), past=True)
     receipt_by = forms.CharField(label=_("Received by"), max_length=60, required=False)
     discrepancy = forms.CharField(label=_("Discrepancy"), max_length=300, required=False,
                                   help_text=_("Empty when everything arrived as sent."))

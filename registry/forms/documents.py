@@ -32,12 +32,13 @@ class DocumentRegisterForm(ServiceErrorsMixin, forms.Form):
     sender_ref = forms.CharField(label=_label("sender_ref"), max_length=60, required=False)
     received_on = RocDateField(
         label=_label("received_on"),
+        past=True,
         required=False,
         help_text=_("ROC calendar; empty means today."),
     )
     original_agency = forms.CharField(label=_label("original_agency"), max_length=100)
     approving_official = forms.CharField(label=_label("approving_official"), max_length=60)
-    approval_date = RocDateField(label=_label("approval_date"), required=False)
+    approval_date = RocDateField(label=_label("approval_date"), required=False, past=True)
     protection_years = forms.IntegerField(
         label=_label("protection_years"), required=False, min_value=1, max_value=200
     )

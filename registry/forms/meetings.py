@@ -75,7 +75,7 @@ class MeetingEmptyForm(MeetingForm):
 class VenueCheckForm(MeetingForm):
     """清查會場: when the venue was checked and what was found."""
 
-    checked_on = RocDateField(label=_("Checked on"), required=False, help_text=_("ROC calendar; empty means now."))
+    checked_on = RocDateField(label=_("Checked on"), required=False, past=True, help_text=_("ROC calendar; empty means now."))
     checked_time = HourMinuteField(label=_("Checked at (time)"), required=False)
     no_eavesdropping = forms.BooleanField(label=_("No eavesdropping device found"), required=False)
     no_recording = forms.BooleanField(label=_("No recording device found"), required=False)

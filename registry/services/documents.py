@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from classification import DeclassKind, Level, Protection
 from classification.roc import roc_year
-from registry import audit
+from registry import audit, hygiene
 from registry.errors import NotPermitted, ValidationFailed
 from registry.models import (
     AuditAction,
@@ -124,6 +124,13 @@ def document_register(
         raise ValidationFailed(_("Unknown direction."), field_errors={"direction": [_("Unknown direction.")]})
     if not subject.strip():
         raise ValidationFailed(_("A document needs a subject."), field_errors={"subject": [_("Required.")]})
+    # Before a number is taken: no text that hides what it says, no receipt or approval to come.
+    hygiene.require_clean_for(
+        Document,
+        texts={"subject": subject, "sender": sender, "sender_ref": sender_ref, "original_agency": original_agency,
+               "approving_official": approving_official},
+        past={"received_on": received_on, "approval_date": approval_date},
+    )
     protection = Protection(
         level=level_enum,
         approval_date=approval_date,
