@@ -85,6 +85,8 @@ OTHER_TEXT: dict[str, tuple[str, ...]] = {
     "registry.AuditEvent": ("details", "prev_hash", "hash", "key_id"),
     "registry.ChainVerification": ("head_hash", "head_key_id", "anchored_to", "problem"),
     "registry_auth.EnrolmentCode": ("code_hash",),
+    # django-otp's device, as the admin shows it: the device's name, and its secret (never shown).
+    "registry_auth.SecondFactorDevice": ("name", "key"),
 }
 
 # Shorter texts ("同意", "查考", "國防部") are common words that the admin's own pages may hold;
