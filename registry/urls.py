@@ -12,6 +12,7 @@ from registry.views import (
     documents,
     meetings,
     party_requests,
+    people,
     register,
     review,
 )
@@ -34,6 +35,7 @@ urlpatterns = [
         name="document_begin_handling",
     ),
     path("documents/<int:pk>/cancel/", documents.DocumentCancelView.as_view(), name="document_cancel"),
+    path("people/pick/<slug:kind>/<int:pk>/", people.PersonPickView.as_view(), name="people_pick"),
     path("audit/", audit.AuditSearchView.as_view(), name="audit_search"),
     path("audit/export.csv", audit.AuditExportView.as_view(), name="audit_export"),
     # The ethics office's review (政風查核): chain state, a person's activity, anomaly reports.

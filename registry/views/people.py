@@ -1,0 +1,46 @@
+"""Suggestions for the person picker (``registry.forms.picker``): a JSON list of at most 20 people
+the asking person may choose in one form, under that form's rules.
+
+``kind`` names the form; each kind checks the rule book as the form's own page does and lists the
+same people the form accepts. Anything else (a document the person may not know, a form they may
+not use, an unknown kind) is refused like every other page: audited once, answered 404.
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.views import View
+
+from registry import policies
+from registry.forms.people import distribution_candidates
+from registry.forms.picker import suggestions
+from registry.views.base import RegistryView, deny_page
+
+
+def _distribution(user, pk):
+    """分發申請: the people who may be named as recipients of the document."""
+    document = policies.visible_document_or_404(user, pk, purpose="people_pick")
+    if not policies.can_request_distribution(user, document):
+        return None
+    return distribution_candidates(document, user)
+
+
+PICKERS = {
+    "distribution": _distribution,
+}
+
+
+class PersonPickView(RegistryView, View):
+    """GET ``?q=``: ``{"people": [{"value": login name, "label": "name（unit）"}, …]}``."""
+
+    http_method_names = ["get"]
+    denied_purpose = "people_pick"
+
+    def get(self, request, kind: str, pk: int):
+        picker = PICKERS.get(kind)
+        people = picker(request.user, pk) if picker is not None else None
+        if people is None:
+            deny_page(request, purpose=self.denied_purpose, requested=pk)
+        response = JsonResponse({"people": suggestions(people, request.GET.get("q", ""))})
+        response["Cache-Control"] = "no-store"
+        return response
