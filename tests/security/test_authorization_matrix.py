@@ -284,6 +284,10 @@ EXPECTED: dict[str, Entry] = {
         post=POST_405, kwargs=lambda w, k: {"kind": "distribution", "pk": w.variant(k).docs["handling"].pk},
         query="?q=s-",
     ),
+    # 操作說明 and 名詞解釋: no document and no person in them, for everyone logged in.
+    "registry:help": Entry(get=EVERYONE, post=POST_405),
+    "registry:help_role": Entry(get=EVERYONE, post=POST_405, kwargs=lambda w, k: {"role": "supervisor"}),
+    "registry:help_glossary": Entry(get=EVERYONE, post=POST_405),
     "registry:audit_search": Entry(get=REVIEW, post=REVIEW_POST, query="?action=document_register"),
     "registry:dispatch_list": Entry(
         get= "200         404         404         404         404         404         404         login",
