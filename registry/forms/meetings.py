@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from registry.errors import RegistryError
 from registry.forms.base import DecisionChoice, ServiceErrorsMixin
 from registry.forms.fields import HourMinuteField, RocDateField, taipei_datetime
 from registry.forms.people import active_people, cleared_people, person_label
+from registry.forms.picker import PersonPickerField
 from registry.models import Document, User
 
 
@@ -181,27 +183,35 @@ class MeetingCopyReturnForm(MeetingForm):
 class MinutesDistributeForm(MeetingForm):
     """會議紀錄之分發: only to the attending units and the superior agency, each copy numbered."""
 
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = PersonPickerField(
         label=_("Recipients of the minutes"),
-        queryset=User.objects.none(),
-        help_text=_("Only people of the units that attended and of the superior agency are listed."),
+        multiple=True,
+        help_text=_(
+            "Type login names or names, separated by 、 or commas; only people of the units that "
+            "attended and of the superior agency can be named."
+        ),
     )
     reason = forms.CharField(label=_("Why they receive the minutes"), max_length=300)
 
     def __init__(self, *args, **kwargs):
-        from django.db.models import Q
-
-        from registry.services.meetings import attending_units
-
         super().__init__(*args, **kwargs)
-        units = attending_units(self.meeting)
-        people = cleared_people(self.meeting.level).filter(Q(unit_id__in=units) | Q(unit__is_superior_agency=True))
-        if self.user is not None:
-            people = people.exclude(pk=self.user.pk)
         field = self.fields["recipients"]
-        field.queryset = people
-        field.label_from_instance = person_label
-        field.widget.attrs["size"] = "6"
+        field.queryset = minutes_candidates(self.meeting, self.user)
+        field.set_source(reverse("registry:people_pick", args=["minutes", self.meeting.pk]))
+
+
+def minutes_candidates(meeting, user=None):
+    """Who may receive the minutes: people cleared to the meeting's level, of the units that
+    attended or of the superior agency, but the person distributing (the form and its picker)."""
+    from django.db.models import Q
+
+    from registry.services.meetings import attending_units
+
+    units = attending_units(meeting)
+    people = cleared_people(meeting.level).filter(Q(unit_id__in=units) | Q(unit__is_superior_agency=True))
+    if user is not None:
+        people = people.exclude(pk=user.pk)
+    return people
 
 
 class PublicationRequestForm(MeetingForm):

@@ -25,8 +25,20 @@ def _distribution(user, pk):
     return distribution_candidates(document, user)
 
 
+def _minutes(user, pk):
+    """會議紀錄之分發: the people of the attending units and the superior agency."""
+    from registry.forms.meetings import minutes_candidates
+    from registry.views.actions import meeting_or_404
+
+    meeting = meeting_or_404(user, pk)
+    if not policies.can_distribute_minutes(user, meeting):
+        return None
+    return minutes_candidates(meeting, user)
+
+
 PICKERS = {
     "distribution": _distribution,
+    "minutes": _minutes,
 }
 
 
