@@ -108,39 +108,43 @@ class VenueCheckForm(MeetingForm):
 class StaffChooseForm(MeetingForm):
     """慎選會場服務工作人員: a cleared person and their duty."""
 
-    person = forms.ModelChoiceField(
+    person = PersonPickerField(
         label=_("Service staff member"),
-        queryset=User.objects.none(),
-        help_text=_("Only active people cleared to the meeting's level are listed."),
+        help_text=_("Type a login name or a name; only active people cleared to the meeting's level can be named."),
     )
     duty = forms.CharField(label=_("Duty"), max_length=100, help_text=_("For example 會場引導 or 記錄."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
-        field.queryset = cleared_people(self.meeting.level).exclude(
-            pk__in=self.meeting.staff.values("person_id")
-        )
-        field.label_from_instance = person_label
+        field.queryset = staff_candidates(self.meeting)
+        field.set_source(reverse("registry:people_pick", args=["staff", self.meeting.pk]))
+
+
+def staff_candidates(meeting):
+    """Who may serve at the meeting: active people cleared to its level, not yet chosen."""
+    return cleared_people(meeting.level).exclude(pk__in=meeting.staff.values("person_id"))
 
 
 class AttendeeProposeForm(MeetingForm):
     """會前審查與會人員資格: propose an attendee and say why they must attend."""
 
-    person = forms.ModelChoiceField(
+    person = PersonPickerField(
         label=_("Attendee"),
-        queryset=User.objects.none(),
-        help_text=_("Only active people cleared to the meeting's level are listed."),
+        help_text=_("Type a login name or a name; only active people cleared to the meeting's level can be named."),
     )
     reason = forms.CharField(label=_("Why they must attend"), max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
-        field.queryset = cleared_people(self.meeting.level).exclude(
-            pk__in=self.meeting.attendees.values("user_id")
-        )
-        field.label_from_instance = person_label
+        field.queryset = attendee_candidates(self.meeting)
+        field.set_source(reverse("registry:people_pick", args=["attendee", self.meeting.pk]))
+
+
+def attendee_candidates(meeting):
+    """Who may be proposed as an attendee: active people cleared to its level, not yet proposed."""
+    return cleared_people(meeting.level).exclude(pk__in=meeting.attendees.values("user_id"))
 
 
 class MeetingDecideForm(MeetingForm):

@@ -36,9 +36,29 @@ def _minutes(user, pk):
     return minutes_candidates(meeting, user)
 
 
+def _staff(user, pk):
+    """慎選會場服務工作人員: cleared people not yet chosen, for whoever prepares the meeting."""
+    from registry.forms.meetings import staff_candidates
+    from registry.views.actions import meeting_or_404
+
+    meeting = meeting_or_404(user, pk)
+    return staff_candidates(meeting) if policies.can_prepare_meeting(user, meeting) else None
+
+
+def _attendee(user, pk):
+    """會前審查與會人員: cleared people not yet proposed, for whoever may propose attendees."""
+    from registry.forms.meetings import attendee_candidates
+    from registry.views.actions import meeting_or_404
+
+    meeting = meeting_or_404(user, pk)
+    return attendee_candidates(meeting) if policies.can_propose_attendee(user, meeting) else None
+
+
 PICKERS = {
     "distribution": _distribution,
     "minutes": _minutes,
+    "staff": _staff,
+    "attendee": _attendee,
 }
 
 

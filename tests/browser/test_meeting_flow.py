@@ -99,7 +99,7 @@ def test_organize_vet_announce_hand_out_recall_close(people, new_page, handling_
     # Rule 3: propose two attendees and vet them: 承辦李 admitted, 局外周 refused.
     for label, reason in (("承辦李（機要科）", "負責防汛業務"), ("局外周（機要科）", "旁聽")):
         propose = page.locator("#propose-form")
-        propose.locator("#id_propose_person").select_option(label=label)
+        propose.locator("#id_propose_person").fill(label)
         propose.locator("#id_propose_reason").fill(reason)
         propose.locator("button[type=submit]").click()
         expect_success(page)

@@ -888,3 +888,28 @@ def test_minutes_recipients_are_typed_with_suggestions_under_the_same_rule(clien
     seq = head_seq()
     assert client.get(pick, {"q": "a"}).status_code == 404
     assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
+
+
+@pytest.mark.parametrize("kind, view", [("attendee", "meeting_attendee_propose"), ("staff", "meeting_staff")])
+def test_attendees_and_staff_are_typed_with_suggestions_under_the_meetings_rule(
+    client, handler, meeting, second_handler, outsider, kind, view
+):
+    import json
+
+    from tests.support import events_since, head_seq
+
+    pick = reverse("registry:people_pick", args=[kind, meeting.pk])
+    client.force_login(handler)
+
+    html = client.get(detail(meeting)).content.decode()
+    assert f'data-person-picker="{pick}"' in html
+    people = json.loads(client.get(pick, {"q": second_handler.full_name[:1]}).content)["people"]
+    assert second_handler.username in [person["value"] for person in people] and len(people) <= 20
+    data = {"person": f"{second_handler.full_name}（{second_handler.unit.name}）", "reason": "承辦業務", "duty": "記錄"}
+    response = client.post(url(view, meeting), data)
+    assert response.status_code == 302 and not errors_of(response)
+
+    client.force_login(outsider)
+    seq = head_seq()
+    assert client.get(pick, {"q": "a"}).status_code == 404
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
