@@ -11,9 +11,9 @@ from classification import Level
 from registry.errors import RegistryError
 from registry.forms.base import DecisionChoice, ServiceErrorsMixin
 from registry.forms.fields import HourMinuteField, RocDateField, taipei_datetime
-from registry.forms.people import active_people, cleared_people, person_label
+from registry.forms.people import active_people, cleared_people
 from registry.forms.picker import PersonPickerField
-from registry.models import Document, User
+from registry.models import Document
 
 
 def _meeting_label(field_name: str):
@@ -30,10 +30,9 @@ class MeetingRegisterForm(ServiceErrorsMixin, forms.Form):
     starts_on = RocDateField(label=_("Date of the meeting"))
     starts_time = HourMinuteField(label=_("Starting time"))
     place = forms.CharField(label=_meeting_label("place"), max_length=120)
-    chair = forms.ModelChoiceField(
+    chair = PersonPickerField(
         label=_meeting_label("chair"),
-        queryset=User.objects.none(),
-        help_text=_("The chair must be cleared to the meeting's level."),
+        help_text=_("Type a login name or a name. The chair must be cleared to the meeting's level."),
     )
 
     # The service names the start ``starts_at``; the form asks for it as a date and a time.
@@ -42,7 +41,8 @@ class MeetingRegisterForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = active_people()
-        self.fields["chair"].label_from_instance = person_label
+        # A meeting not yet registered has no number: the picker's "chair" list is asked with 0.
+        self.fields["chair"].set_source(reverse("registry:people_pick", args=["chair", 0]))
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

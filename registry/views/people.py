@@ -54,7 +54,18 @@ def _attendee(user, pk):
     return attendee_candidates(meeting) if policies.can_propose_attendee(user, meeting) else None
 
 
+def _chair(user, pk):
+    """登記機密會議: the chair, any active person (the service checks the clearance), for whoever may
+    register a meeting; ``pk`` is 0 (the meeting does not exist yet)."""
+    from registry.forms.people import active_people
+
+    if pk != 0 or not policies.can_register_meeting(user):
+        return None
+    return active_people()
+
+
 PICKERS = {
+    "chair": _chair,
     "distribution": _distribution,
     "minutes": _minutes,
     "staff": _staff,

@@ -133,3 +133,17 @@ def test_suggestions_need_a_log_in(client, document):
     answer = client.get(pick_url(document, "陳"))
 
     assert answer.status_code == 302 and answer.url.startswith(reverse("login"))
+
+
+def test_the_chair_of_a_new_meeting_is_typed_with_suggestions(client, supervisor, clerk, crowd):
+    pick = reverse("registry:people_pick", args=["chair", 0])
+    client.force_login(supervisor)
+
+    html = client.get(reverse("registry:meeting_register")).content.decode()
+    assert f'data-person-picker="{pick}"' in html and "陳07號" not in html
+    assert len(json.loads(client.get(pick + "?q=陳").content)["people"]) == 20
+
+    client.force_login(clerk)  # may not register a meeting
+    seq = head_seq()
+    assert client.get(pick + "?q=陳").status_code == 404
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
