@@ -106,7 +106,10 @@ install:
 	fi
 
 run: install
-	@# The stamp belongs to the SQLite database: a new database gets the demo data again.
+	@# DEBUG off unless DJANGO_DEBUG=true: refused pages answer the registry's own zh-Hant pages,
+	@# never Django's debug page; static files are served by the application (WhiteNoise).
+	export DJANGO_DEBUG="$${DJANGO_DEBUG:-false}" REGISTRY_DEVELOPMENT=true
+	# The stamp belongs to the SQLite database: a new database gets the demo data again.
 	if [ -z "$${DATABASE_URL:-}" ] && [ ! -e $(SQLITE_DB) ]; then rm -f $(DEMO_STAMP); fi
 	$(VENV_PY) manage.py migrate --noinput
 	if [ -n "$${DATABASE_URL:-}" ]; then

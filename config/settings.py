@@ -20,13 +20,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("REGISTRY_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# A development install on one machine (``make run``, which serves with DEBUG off unless
+# DJANGO_DEBUG=true, so that people see the registry's own error pages): a secret key and an audit
+# key of its own under var/, static files served by the application. Never in production
+# (config.settings_production refuses it).
+REGISTRY_DEVELOPMENT = DEBUG or env_bool("REGISTRY_DEVELOPMENT", False)
 
 
 def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY", "")
     if key:
         return key
-    if not DEBUG:
+    if not REGISTRY_DEVELOPMENT:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
     # A development install keeps a random key of its own under var/, never in the repository.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -59,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the application itself (with DEBUG off, runserver serves none).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +198,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# A development install serves static/ straight from the source tree (no collectstatic);
+# production serves what collectstatic wrote (config.settings_production).
+WHITENOISE_USE_FINDERS = REGISTRY_DEVELOPMENT
+WHITENOISE_AUTOREFRESH = REGISTRY_DEVELOPMENT
 
 SESSION_COOKIE_AGE = env_int("REGISTRY_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, renewed on each request
@@ -239,7 +250,7 @@ REGISTRY_RECALL_GRACE_DAYS = env_int("REGISTRY_RECALL_GRACE_DAYS", 7)
 
 # The audit chain (registry/audit.py). Each event's hash is an HMAC-SHA256 under a key kept outside
 # the database (config/audit_chain.py): {key id: key bytes}, and the id of the key for new events.
-REGISTRY_AUDIT_KEYS, REGISTRY_AUDIT_KEY_ID = audit_keys(var_dir=VAR_DIR, development=DEBUG)
+REGISTRY_AUDIT_KEYS, REGISTRY_AUDIT_KEY_ID = audit_keys(var_dir=VAR_DIR, development=REGISTRY_DEVELOPMENT)
 # ``verify_audit`` appends each verified head to this file (one JSON line per anchor); keep it on
 # another machine or on write-once storage. Empty: no file.
 REGISTRY_AUDIT_ANCHOR_FILE = os.environ.get("REGISTRY_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")).strip()

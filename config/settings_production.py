@@ -19,6 +19,8 @@ from config.env import env_bool
 
 if env_bool("DJANGO_DEBUG", False):
     raise ImproperlyConfigured("DJANGO_DEBUG must be off (or unset) with config.settings_production")
+if env_bool("REGISTRY_DEVELOPMENT", False):
+    raise ImproperlyConfigured("REGISTRY_DEVELOPMENT must be off (or unset) with config.settings_production")
 # The base settings read DJANGO_DEBUG too: with it off they never invent a development key.
 os.environ["DJANGO_DEBUG"] = "false"
 
@@ -63,8 +65,10 @@ if _proxy_header:
 # STATIC_ROOT compressed and under content-hashed names, served with far-future caching. No web
 # server is needed in front for them; behind nginx, nginx may serve STATIC_ROOT instead.
 # Right after SecurityMiddleware, so the HTTPS redirect and HSTS cover static files too.
-_after = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1  # noqa: F405
-MIDDLEWARE = [*MIDDLEWARE[:_after], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_after:]]  # noqa: F405
+# (The base settings put WhiteNoiseMiddleware there; here it serves collectstatic's files only.)
+REGISTRY_DEVELOPMENT = False
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -13,6 +13,7 @@ from registry import policies
 from registry.auth.admin import SecondFactorUserAdminMixin
 from registry.errors import RegistryError
 from registry.forms.personnel import PersonField
+from registry.hygiene import CleanInputMixin
 from registry.models import AuditAction, StorageLocation, Unit, User
 from registry.policies.people import refuse_successor, require_change_person, require_handover, require_reactivate
 from registry.selectors.people import holdings
@@ -31,6 +32,11 @@ class NeverDeletedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The admin's form, with the registry's input hygiene: a refusal beside its field, not a 500."""
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (CleanInputMixin, form), {})
 
 
 @admin.register(Unit)

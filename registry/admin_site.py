@@ -25,6 +25,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from registry.models import AuditAction
 from registry.policies import record_refusal
@@ -63,6 +64,9 @@ class RegistryAdminSite(admin.AdminSite):
     """Django's admin site, auditing its refusals (see the module's docstring)."""
 
     login_form = AdminLoginForm
+    site_header = gettext_lazy("Classified document registry: administration")
+    site_title = gettext_lazy("Classified document registry administration")
+    index_title = gettext_lazy("Units, people, roles and second-factor devices")
 
     def admin_view(self, view, cacheable=False):
         """Django's wrapper (the administrator check, CSRF, no caching), with the refusals it and

@@ -10,10 +10,12 @@ from registry.views import (
     distribution,
     document_page,
     documents,
+    help,
     imports,
     meetings,
     party_requests,
     people,
+    picker,
     register,
     review,
 )
@@ -39,6 +41,10 @@ urlpatterns = [
         name="document_begin_handling",
     ),
     path("documents/<int:pk>/cancel/", documents.DocumentCancelView.as_view(), name="document_cancel"),
+    path("people/pick/<slug:kind>/<int:pk>/", picker.PersonPickView.as_view(), name="people_pick"),
+    path("help/", help.HelpIndexView.as_view(), name="help"),
+    path("help/glossary/", help.GlossaryView.as_view(), name="help_glossary"),
+    path("help/<slug:role>/", help.HelpRoleView.as_view(), name="help_role"),
     path("audit/", audit.AuditSearchView.as_view(), name="audit_search"),
     path("audit/export.csv", audit.AuditExportView.as_view(), name="audit_export"),
     # The ethics office's review (政風查核): chain state, a person's activity, anomaly reports.

@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from registry import audit
 from registry.auth import enrolment, otp
 from registry.auth.forms import TokenForm
-from registry.auth.models import EnrolmentCode
+from registry.auth.models import EnrolmentCode, SecondFactorDevice
 from registry.errors import RegistryError
 from registry.models import AuditAction
 
@@ -43,7 +43,7 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
-@admin.register(TOTPDevice)
+@admin.register(SecondFactorDevice)
 class TOTPDeviceAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class EnrolmentCodeState(models.TextChoices):
@@ -83,3 +84,12 @@ class EnrolmentCode(models.Model):
         if self.expires_at <= (at or timezone.now()):
             return EnrolmentCodeState.EXPIRED
         return EnrolmentCodeState.OPEN
+
+
+class SecondFactorDevice(TOTPDevice):
+    """django-otp's TOTP device, named for the people who manage them (the admin shows this one)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second-factor device (動態密碼裝置)")
+        verbose_name_plural = _("second-factor devices (動態密碼裝置)")

@@ -6,11 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registry.errors import RegistryError
+from registry.hygiene import CleanInputMixin
 from registry.models import Document
 
 
-class ServiceErrorsMixin:
-    """Put a service's refusal back on the form: field messages on their fields, the rest on top."""
+class ServiceErrorsMixin(CleanInputMixin):
+    """Put a service's refusal back on the form: field messages on their fields, the rest on top.
+
+    Every form of the registry is built on it (or on ``FilterForm``), so every text field and every
+    past-event date is checked by ``registry.hygiene`` before the service sees it.
+    """
 
     def add_service_error(self, error: RegistryError) -> None:
         """The service's message on top, and each field's messages on that field."""
@@ -40,7 +45,7 @@ def confirmation(label) -> forms.BooleanField:
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(CleanInputMixin, forms.Form):
     """A GET form of filters: a bad value is reported on its field and that filter is ignored."""
 
     def filters(self) -> dict:

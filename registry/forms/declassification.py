@@ -13,7 +13,7 @@ from registry.forms.fields import RocDateField, choices_with_blank
 class DeclassEventForm(ActionForm):
     """The event the declassification condition names has happened."""
 
-    happened_on = RocDateField(label=_("The event happened on"))
+    happened_on = RocDateField(label=_("The event happened on"), past=True)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -63,7 +63,7 @@ class ReclassifyForm(ActionForm):
         help_text=_("For a document another agency classified: only it (or its superior) decides (Article 10)."),
     )
     agency_is_superior = forms.BooleanField(label=_("The deciding agency is the original agency's superior"), required=False)
-    agency_decided_on = RocDateField(label=_("Day of the agency's decision"), required=False)
+    agency_decided_on = RocDateField(label=_("Day of the agency's decision"), required=False, past=True)
     agency_ref = forms.CharField(label=_("Document number of the agency's decision (文號)"), max_length=60, required=False)
     confirm = confirmation(_("I confirm this decision: it is recorded for good and everyone who received the document is owed a notice."))
 

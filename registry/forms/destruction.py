@@ -45,7 +45,7 @@ class DestructionRecordForm(ServiceErrorsMixin, forms.Form):
     destroyed_by = forms.ModelChoiceField(label=_("Destroyed by"), queryset=User.objects.none())
     witness = forms.ModelChoiceField(label=_("Witness (政風人員)"), queryset=User.objects.none())
     method = forms.ChoiceField(label=_("Method of destruction"), choices=[])
-    destroyed_on = RocDateField(label=_("Destroyed on"))
+    destroyed_on = RocDateField(label=_("Destroyed on"), past=True)
     confirm = confirmation(_("I confirm the destruction was done as recorded: it cannot be undone."))
 
     def __init__(self, *args, **kwargs):

@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registry.forms.base import ActionForm, DecideForm, confirmation
 from registry.forms.fields import RocDateField, choices_with_blank, end_of_roc_day
-from registry.forms.people import active_people, people_who_know, person_label
+from registry.forms.people import distribution_candidates, people_who_know, person_label
+from registry.forms.picker import PersonPickerField
 from registry.models import User
 
 
 class DistributionRequestForm(ActionForm):
     """分發申請: the people who must know the document, and why."""
 
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = PersonPickerField(
         label=_("Recipients"),
-        queryset=User.objects.none(),
-        help_text=_("Only active people cleared to the document's level are listed."),
+        multiple=True,
+        help_text=_(
+            "Type login names or names, separated by 、 or commas; only active people cleared to the "
+            "document's level can be named."
+        ),
     )
     reason = forms.CharField(label=_("Why they must know it"), max_length=300)
 
     def __init__(self, *args, user=None, **kwargs):
+        # Its own ids: the copying request beside it on the document page also has a "reason".
+        kwargs.setdefault("auto_id", "id_distribution_%s")
         super().__init__(*args, **kwargs)
-        people = active_people().filter(clearance__gte=self.document.level)
-        if user is not None:
-            people = people.exclude(pk=user.pk)
         field = self.fields["recipients"]
-        field.queryset = people
-        field.label_from_instance = person_label
-        field.widget.attrs["size"] = "6"
+        field.queryset = distribution_candidates(self.document, user)
+        field.set_source(reverse("registry:people_pick", args=["distribution", self.document.pk]))
 
 
 class DistributionDecideForm(DecideForm):
@@ -63,6 +66,7 @@ class ReproductionRequestForm(ActionForm):
     def __init__(self, *args, **kwargs):
         from registry.models import ReproductionKind
 
+        kwargs.setdefault("auto_id", "id_reproduction_%s")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ReproductionKind.choices
 
@@ -131,7 +135,7 @@ class DispatchForm(ActionForm):
 class DispatchReceiptForm(ActionForm):
     """回執: the date on it, who received it, and any discrepancy the recipient reported."""
 
-    received_on = RocDateField(label=_("Receipt date"))
+    received_on = RocDateField(label=_("Receipt date"), past=True)
     receipt_by = forms.CharField(label=_("Received by"), max_length=60, required=False)
     discrepancy = forms.CharField(label=_("Discrepancy"), max_length=300, required=False,
                                   help_text=_("Empty when everything arrived as sent."))

@@ -60,8 +60,10 @@ class DocumentRegisterForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("The same number from the same sender registered before is flagged before anything is written."),
     )
-    sender_dated_on = RocDateField(label=_("Dated (來文日期)"), required=False)
-    received_on = RocDateField(label=_("Received on (收文日期)"), required=False, help_text=_("Empty means today."))
+    sender_dated_on = RocDateField(label=_("Dated (來文日期)"), required=False, past=True)
+    received_on = RocDateField(
+        label=_("Received on (收文日期)"), required=False, past=True, help_text=_("Empty means today.")
+    )
     # 發文: where it goes.
     addressee = forms.CharField(
         label=_label("addressee"),
@@ -104,6 +106,7 @@ class DocumentRegisterForm(ServiceErrorsMixin, forms.Form):
     approval_date = RocDateField(
         label=_label("approval_date"),
         required=False,
+        past=True,
         help_text=_("The protection period counts from this date (Article 11)."),
     )
     protection_years = forms.IntegerField(

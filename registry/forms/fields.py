@@ -27,7 +27,10 @@ class RocDateField(forms.Field):
 
     widget = RocDateInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, past: bool = False, **kwargs):
+        # ``past``: the date records something already done, so a future date is refused
+        # (registry.hygiene.CleanInputMixin reads it).
+        self.past_event = past
         kwargs.setdefault("help_text", _("ROC calendar, for example 115年11月22日, 115/11/22 or 1151122."))
         super().__init__(**kwargs)
 

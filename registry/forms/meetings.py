@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +11,9 @@ from classification import Level
 from registry.errors import RegistryError
 from registry.forms.base import DecisionChoice, ServiceErrorsMixin
 from registry.forms.fields import HourMinuteField, RocDateField, taipei_datetime
-from registry.forms.people import active_people, cleared_people, person_label
-from registry.models import Document, User
+from registry.forms.people import active_people, cleared_people
+from registry.forms.picker import PersonPickerField
+from registry.models import Document
 
 
 def _meeting_label(field_name: str):
@@ -28,10 +30,9 @@ class MeetingRegisterForm(ServiceErrorsMixin, forms.Form):
     starts_on = RocDateField(label=_("Date of the meeting"))
     starts_time = HourMinuteField(label=_("Starting time"))
     place = forms.CharField(label=_meeting_label("place"), max_length=120)
-    chair = forms.ModelChoiceField(
+    chair = PersonPickerField(
         label=_meeting_label("chair"),
-        queryset=User.objects.none(),
-        help_text=_("The chair must be cleared to the meeting's level."),
+        help_text=_("Type a login name or a name. The chair must be cleared to the meeting's level."),
     )
 
     # The service names the start ``starts_at``; the form asks for it as a date and a time.
@@ -40,7 +41,8 @@ class MeetingRegisterForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = active_people()
-        self.fields["chair"].label_from_instance = person_label
+        # A meeting not yet registered has no number: the picker's "chair" list is asked with 0.
+        self.fields["chair"].set_source(reverse("registry:people_pick", args=["chair", 0]))
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -75,7 +77,7 @@ class MeetingEmptyForm(MeetingForm):
 class VenueCheckForm(MeetingForm):
     """清查會場: when the venue was checked and what was found."""
 
-    checked_on = RocDateField(label=_("Checked on"), required=False, help_text=_("ROC calendar; empty means now."))
+    checked_on = RocDateField(label=_("Checked on"), required=False, past=True, help_text=_("ROC calendar; empty means now."))
     checked_time = HourMinuteField(label=_("Checked at (time)"), required=False)
     no_eavesdropping = forms.BooleanField(label=_("No eavesdropping device found"), required=False)
     no_recording = forms.BooleanField(label=_("No recording device found"), required=False)
@@ -106,39 +108,43 @@ class VenueCheckForm(MeetingForm):
 class StaffChooseForm(MeetingForm):
     """慎選會場服務工作人員: a cleared person and their duty."""
 
-    person = forms.ModelChoiceField(
+    person = PersonPickerField(
         label=_("Service staff member"),
-        queryset=User.objects.none(),
-        help_text=_("Only active people cleared to the meeting's level are listed."),
+        help_text=_("Type a login name or a name; only active people cleared to the meeting's level can be named."),
     )
     duty = forms.CharField(label=_("Duty"), max_length=100, help_text=_("For example 會場引導 or 記錄."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
-        field.queryset = cleared_people(self.meeting.level).exclude(
-            pk__in=self.meeting.staff.values("person_id")
-        )
-        field.label_from_instance = person_label
+        field.queryset = staff_candidates(self.meeting)
+        field.set_source(reverse("registry:people_pick", args=["staff", self.meeting.pk]))
+
+
+def staff_candidates(meeting):
+    """Who may serve at the meeting: active people cleared to its level, not yet chosen."""
+    return cleared_people(meeting.level).exclude(pk__in=meeting.staff.values("person_id"))
 
 
 class AttendeeProposeForm(MeetingForm):
     """會前審查與會人員資格: propose an attendee and say why they must attend."""
 
-    person = forms.ModelChoiceField(
+    person = PersonPickerField(
         label=_("Attendee"),
-        queryset=User.objects.none(),
-        help_text=_("Only active people cleared to the meeting's level are listed."),
+        help_text=_("Type a login name or a name; only active people cleared to the meeting's level can be named."),
     )
     reason = forms.CharField(label=_("Why they must attend"), max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["person"]
-        field.queryset = cleared_people(self.meeting.level).exclude(
-            pk__in=self.meeting.attendees.values("user_id")
-        )
-        field.label_from_instance = person_label
+        field.queryset = attendee_candidates(self.meeting)
+        field.set_source(reverse("registry:people_pick", args=["attendee", self.meeting.pk]))
+
+
+def attendee_candidates(meeting):
+    """Who may be proposed as an attendee: active people cleared to its level, not yet proposed."""
+    return cleared_people(meeting.level).exclude(pk__in=meeting.attendees.values("user_id"))
 
 
 class MeetingDecideForm(MeetingForm):
@@ -181,27 +187,35 @@ class MeetingCopyReturnForm(MeetingForm):
 class MinutesDistributeForm(MeetingForm):
     """會議紀錄之分發: only to the attending units and the superior agency, each copy numbered."""
 
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = PersonPickerField(
         label=_("Recipients of the minutes"),
-        queryset=User.objects.none(),
-        help_text=_("Only people of the units that attended and of the superior agency are listed."),
+        multiple=True,
+        help_text=_(
+            "Type login names or names, separated by 、 or commas; only people of the units that "
+            "attended and of the superior agency can be named."
+        ),
     )
     reason = forms.CharField(label=_("Why they receive the minutes"), max_length=300)
 
     def __init__(self, *args, **kwargs):
-        from django.db.models import Q
-
-        from registry.services.meetings import attending_units
-
         super().__init__(*args, **kwargs)
-        units = attending_units(self.meeting)
-        people = cleared_people(self.meeting.level).filter(Q(unit_id__in=units) | Q(unit__is_superior_agency=True))
-        if self.user is not None:
-            people = people.exclude(pk=self.user.pk)
         field = self.fields["recipients"]
-        field.queryset = people
-        field.label_from_instance = person_label
-        field.widget.attrs["size"] = "6"
+        field.queryset = minutes_candidates(self.meeting, self.user)
+        field.set_source(reverse("registry:people_pick", args=["minutes", self.meeting.pk]))
+
+
+def minutes_candidates(meeting, user=None):
+    """Who may receive the minutes: people cleared to the meeting's level, of the units that
+    attended or of the superior agency, but the person distributing (the form and its picker)."""
+    from django.db.models import Q
+
+    from registry.services.meetings import attending_units
+
+    units = attending_units(meeting)
+    people = cleared_people(meeting.level).filter(Q(unit_id__in=units) | Q(unit__is_superior_agency=True))
+    if user is not None:
+        people = people.exclude(pk=user.pk)
+    return people
 
 
 class PublicationRequestForm(MeetingForm):

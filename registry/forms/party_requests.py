@@ -33,7 +33,7 @@ class PartyRequestForm(ServiceErrorsMixin, forms.Form):
     wants_read = forms.BooleanField(label=_("To read (閱覽)"), required=False, initial=True)
     wants_copy = forms.BooleanField(label=_("To copy (抄寫、複印)"), required=False)
     wants_photo = forms.BooleanField(label=_("To photograph (攝影)"), required=False)
-    received_on = RocDateField(label=_("Received on"), required=False, help_text=_("ROC calendar; empty means today."))
+    received_on = RocDateField(label=_("Received on"), required=False, past=True, help_text=_("ROC calendar; empty means today."))
 
     def __init__(self, *args, user=None, **kwargs):
         from registry.models import ApplicantKind
@@ -114,7 +114,7 @@ class PartyDecideForm(ServiceErrorsMixin, forms.Form):
 class PartyReadingForm(ServiceErrorsMixin, forms.Form):
     """現場閱覽: the day and the person who supervised it."""
 
-    read_on = RocDateField(label=_("Read on"))
+    read_on = RocDateField(label=_("Read on"), past=True)
     supervised_by = forms.ModelChoiceField(label=_("Supervised by"), queryset=User.objects.none())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

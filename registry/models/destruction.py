@@ -49,6 +49,8 @@ class DestructionItem(models.Model):
     document = models.ForeignKey("registry.Document", on_delete=models.PROTECT, related_name="destruction_items")
 
     class Meta:
+        verbose_name = _("destruction inventory item (焚燬清冊項目)")
+        verbose_name_plural = _("destruction inventory items (焚燬清冊項目)")
         constraints = [models.UniqueConstraint(fields=["destruction_list", "document"], name="destruction_item_once")]
 
     def __str__(self) -> str:

@@ -407,6 +407,8 @@ class RegistrationCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("registration counter (登記號碼計數)")
+        verbose_name_plural = _("registration counters (登記號碼計數)")
         constraints = [models.UniqueConstraint(fields=["year", "series"], name="counter_year_series")]
 
     def __str__(self) -> str:

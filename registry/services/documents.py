@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from classification import DeclassKind, Level, Protection
 from classification.roc import roc_year
-from registry import audit
+from registry import audit, hygiene
 from registry.errors import NotPermitted, PossibleDuplicate, ValidationFailed
 from registry.models import (
     AuditAction,
@@ -202,6 +202,13 @@ def document_register(
     sender, sender_ref, addressee = _normal(sender), _normal(sender_ref), _normal(addressee)
     if not original_agency.strip():
         original_agency = settings.REGISTRY_AGENCY_NAME if direction == Direction.OUTGOING else sender
+    # Before a number is taken: no text that hides what it says, no receipt or approval to come.
+    hygiene.require_clean_for(
+        Document,
+        texts={"subject": subject, "sender": sender, "sender_ref": sender_ref, "original_agency": original_agency,
+               "approving_official": approving_official, "addressee": addressee},
+        past={"received_on": received_on, "approval_date": approval_date, "sender_dated_on": sender_dated_on},
+    )
     protection = Protection(
         level=level_enum,
         approval_date=approval_date,

@@ -64,8 +64,11 @@ def _file_stem(document: Document) -> str:
     return f"{document.reg_year}{document.direction}{document.reg_serial:06d}"
 
 
-def _bad_request(message: str) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+def _bad_request(message: str, request=None) -> HttpResponse:
+    """A 400 that says what to change, as a page of the registry (400.html), not bare text."""
+    from django.template.loader import render_to_string
+
+    return HttpResponseBadRequest(render_to_string("400.html", {"message": message}, request=request))
 
 
 def _print_event(user, document: Document | None, **details) -> None:
@@ -80,7 +83,7 @@ def cover_sheet(request, pk: int):
     raw = request.GET.get("copy")
     if raw is not None and raw != "":
         if not _COPY.fullmatch(raw.strip()):
-            return _bad_request(_("The copy number must be a whole number, such as ?copy=3."))
+            return _bad_request(_("The copy number must be a whole number, such as ?copy=3."), request)
         number = int(raw.strip())
         copy = DocumentCopy.objects.filter(document=document, number=number).first()
         if copy is None:
@@ -148,7 +151,7 @@ def dispatch_list(request, day: str):
     user = request.user
     when = _parse_day(day)
     if when is None:
-        return _bad_request(_("Give the day as YYYY-MM-DD, e.g. 2026-11-22 (a real calendar date)."))
+        return _bad_request(_("Give the day as YYYY-MM-DD, e.g. 2026-11-22 (a real calendar date)."), request)
     dispatches = day_dispatches(user, when)
     content = pdf.render_pdf(pdf.TEMPLATES["dispatch_list"], pdf.dispatch_list_context(when, dispatches, printed_by=user))
     _print_event(
@@ -209,7 +212,7 @@ def party_letter(request, pk: int):
     if party_request is None:
         raise _refuse(user, "party_letter", pk)
     if party_request.decision == PartyDecision.PENDING:
-        return _bad_request(_("This request has not been decided yet: there is no decision letter to print."))
+        return _bad_request(_("This request has not been decided yet: there is no decision letter to print."), request)
     content = pdf.render_pdf(pdf.TEMPLATES["party_letter"], pdf.party_letter_context(party_request, printed_by=user))
     _print_event(
         user, party_request.document, form="party_letter", request=party_request.pk, decision=party_request.decision
@@ -224,11 +227,19 @@ def party_letter(request, pk: int):
 
 
 def _period_param(request, name: str) -> tuple[date | None, bool]:
-    """(day, ok) for ``?name=YYYY-MM-DD``; an absent parameter is (None, True)."""
+    """(day, ok) for ``?name=`` a ROC date (115/11/22, 115年11月22日, 1151122) or YYYY-MM-DD; an
+    absent parameter is (None, True)."""
+    from classification import RocDateError, parse_roc
+
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None, True
     day = _parse_day(raw)
+    if day is None:
+        try:
+            day = parse_roc(raw)
+        except RocDateError:
+            return None, False
     return day, day is not None and day.year >= 1912
 
 
@@ -249,11 +260,13 @@ def inspection_report(request):
     date_from, ok_from = _period_param(request, "from")
     date_to, ok_to = _period_param(request, "to")
     if not (ok_from and ok_to):
-        return _bad_request(_("Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD (real calendar dates)."))
+        return _bad_request(
+            _("Give the period as ROC dates, for example 115/11/01 to 115/11/30 (or YYYY-MM-DD)."), request
+        )
     default_from, default_to = default_period()
     date_from, date_to = date_from or default_from, date_to or default_to
     if date_from > date_to:
-        return _bad_request(_("The end of the period lies before its start."))
+        return _bad_request(_("The end of the period lies before its start."), request)
     verification = verify_and_record(source=VerificationSource.PRINT, user=user)
     context = pdf.inspection_report_context(
         scope=scope,

@@ -213,7 +213,7 @@ def test_the_admin_site_requires_the_second_step_of_administrators(client, admin
 def test_an_administrator_removes_a_lost_device_without_seeing_its_secret(client, administrator, supervisor):
     lost = enrolled(supervisor)
     client.force_login(administrator)  # verified by the shared conftest's convenience
-    change = client.get(f"/admin/otp_totp/totpdevice/{lost.pk}/change/")
+    change = client.get(f"/admin/registry_auth/secondfactordevice/{lost.pk}/change/")
     assert change.status_code == 200
     html = change.content.decode()
     assert lost.key not in html
@@ -223,9 +223,9 @@ def test_an_administrator_removes_a_lost_device_without_seeing_its_secret(client
         with pytest.raises(NoReverseMatch):
             reverse(name, args=[lost.pk])
     assert lost.key not in client.get(f"/admin/otp_totp/totpdevice/{lost.pk}/qrcode/", follow=True).content.decode()
-    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    assert client.get("/admin/registry_auth/secondfactordevice/add/").status_code == 403
 
-    response = client.post(f"/admin/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
+    response = client.post(f"/admin/registry_auth/secondfactordevice/{lost.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
     (event,) = events(AuditAction.AUTH_OTP_REMOVED, administrator)
@@ -267,6 +267,7 @@ def test_demo_totp_prints_codes_that_pass_the_second_step(client, settings, supe
 
 def test_demo_totp_refuses_without_debug(settings):
     settings.DEBUG = False
+    settings.REGISTRY_DEVELOPMENT = False
     with pytest.raises(CommandError):
         call_command("demo_totp")
 

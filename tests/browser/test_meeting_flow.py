@@ -70,7 +70,7 @@ def test_organize_vet_announce_hand_out_recall_close(people, new_page, handling_
     page.fill("#id_starts_on", format_roc(tomorrow))
     page.fill("#id_starts_time", "09:30")
     page.fill("#id_place", "市政大樓第三會議室")
-    page.select_option("#id_chair", label="主管林（秘書處）")
+    page.fill("#id_chair", "主管林（秘書處）")
     page.locator("form[action='/meetings/new/'] button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/meetings/\d+/$"))
     meeting = Meeting.objects.get(subject=SUBJECT)
@@ -99,7 +99,7 @@ def test_organize_vet_announce_hand_out_recall_close(people, new_page, handling_
     # Rule 3: propose two attendees and vet them: 承辦李 admitted, 局外周 refused.
     for label, reason in (("承辦李（機要科）", "負責防汛業務"), ("局外周（機要科）", "旁聽")):
         propose = page.locator("#propose-form")
-        propose.locator("#id_propose_person").select_option(label=label)
+        propose.locator("#id_propose_person").fill(label)
         propose.locator("#id_propose_reason").fill(reason)
         propose.locator("button[type=submit]").click()
         expect_success(page)

@@ -861,3 +861,55 @@ def test_dashboard_lists_the_organizers_meetings_with_copies_outstanding(client,
     dist_services.copy_return(copy=copy, actor=handler)
     client.force_login(handler)
     assert detail(handed) not in client.get(reverse("registry:dashboard")).content.decode()
+
+
+def test_minutes_recipients_are_typed_with_suggestions_under_the_same_rule(client, handler, handed, walk, second_handler, clerk):
+    """The minutes' recipients: a text box (no list of everyone), resolved by login name; the
+    picker suggests only people the form accepts, and refuses (audited) whoever may not distribute."""
+    import json
+
+    from tests.support import events_since, head_seq
+
+    minutes = walk(DocumentState.IN_HANDLING, subject="防汛應變會議紀錄")
+    services.materials_set(meeting=handed, actor=handler, document=minutes, minutes=True)
+    pick = reverse("registry:people_pick", args=["minutes", handed.pk])
+    client.force_login(handler)
+
+    html = client.get(detail(handed)).content.decode()
+    assert f'data-person-picker="{pick}"' in html and 'name="recipients"' in html
+    people = json.loads(client.get(pick, {"q": second_handler.username[:4]}).content)["people"]
+    assert second_handler.username in [person["value"] for person in people]
+    assert handler.username not in [person["value"] for person in json.loads(client.get(pick, {"q": handler.username}).content)["people"]]
+    response = client.post(url("meeting_minutes_distribute", handed), {"recipients": second_handler.username, "reason": "出席單位"})
+    assert response.status_code == 302 and not errors_of(response)
+    assert DocumentCopy.objects.filter(document=minutes, holder=second_handler).exists()
+
+    client.force_login(clerk)
+    seq = head_seq()
+    assert client.get(pick, {"q": "a"}).status_code == 404
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1
+
+
+@pytest.mark.parametrize("kind, view", [("attendee", "meeting_attendee_propose"), ("staff", "meeting_staff")])
+def test_attendees_and_staff_are_typed_with_suggestions_under_the_meetings_rule(
+    client, handler, meeting, second_handler, outsider, kind, view
+):
+    import json
+
+    from tests.support import events_since, head_seq
+
+    pick = reverse("registry:people_pick", args=[kind, meeting.pk])
+    client.force_login(handler)
+
+    html = client.get(detail(meeting)).content.decode()
+    assert f'data-person-picker="{pick}"' in html
+    people = json.loads(client.get(pick, {"q": second_handler.full_name[:1]}).content)["people"]
+    assert second_handler.username in [person["value"] for person in people] and len(people) <= 20
+    data = {"person": f"{second_handler.full_name}（{second_handler.unit.name}）", "reason": "承辦業務", "duty": "記錄"}
+    response = client.post(url(view, meeting), data)
+    assert response.status_code == 302 and not errors_of(response)
+
+    client.force_login(outsider)
+    seq = head_seq()
+    assert client.get(pick, {"q": "a"}).status_code == 404
+    assert len(events_since(seq, AuditAction.ACCESS_DENIED)) == 1

@@ -89,6 +89,8 @@ OTHER_TEXT: dict[str, tuple[str, ...]] = {
     # supervisor's word on the hand-over (a transfer, a departure), not a document's text.
     "registry.Handover": ("note",),
     "registry.HandoverItem": ("label",),
+    # django-otp's device, as the admin shows it: the device's name, and its secret (never shown).
+    "registry_auth.SecondFactorDevice": ("name", "key"),
 }
 
 # Shorter texts ("同意", "查考", "國防部") are common words that the admin's own pages may hold;

@@ -62,6 +62,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from classification import TransitMethod, format_roc
+from registry.auth.models import SecondFactorDevice
 from registry.models import (
     AuditAction,
     AuditEvent,
@@ -207,7 +208,7 @@ ADMIN_MODELS = {
     "registry_unit": Unit,
     "registry_user": User,
     "registry_storagelocation": StorageLocation,
-    "otp_totp_totpdevice": TOTPDevice,
+    "registry_auth_secondfactordevice": SecondFactorDevice,
 }
 ADMIN_MODEL_VIEWS = ("changelist", "add", "history", "delete", "change")
 
@@ -220,7 +221,7 @@ def _admin_object(model_prefix: str):
             "registry_user": lambda: world.people["norole"],
             "registry_storagelocation": lambda: world.location,
             # The administrator's own device, made when the matrix logged them in.
-            "otp_totp_totpdevice": lambda: TOTPDevice.objects.get(user=world.people["admin"]),
+            "registry_auth_secondfactordevice": lambda: TOTPDevice.objects.get(user=world.people["admin"]),
         }[model_prefix]()
         return {"object_id": obj.pk}
 
@@ -293,6 +294,17 @@ EXPECTED: dict[str, Entry] = {
         get= "200         200         200/404     200         200         200/404     200/404     login",
         post=POST_405, kwargs=_doc("handling"),
     ),
+    # The person picker's suggestions: only for whoever may use the form (here: a handler who
+    # knows the document asks for its distribution); refusals audited, answered 404.
+    "registry:people_pick": Entry(
+        get= "404         404         200/404     404         404         404         404         login",
+        post=POST_405, kwargs=lambda w, k: {"kind": "distribution", "pk": w.variant(k).docs["handling"].pk},
+        query="?q=s-",
+    ),
+    # 操作說明 and 名詞解釋: no document and no person in them, for everyone logged in.
+    "registry:help": Entry(get=EVERYONE, post=POST_405),
+    "registry:help_role": Entry(get=EVERYONE, post=POST_405, kwargs=lambda w, k: {"role": "supervisor"}),
+    "registry:help_glossary": Entry(get=EVERYONE, post=POST_405),
     "registry:audit_search": Entry(get=REVIEW, post=REVIEW_POST, query="?action=document_register"),
     "registry:dispatch_list": Entry(
         get= "200         404         404         404         404         404         404         login",
@@ -350,7 +362,7 @@ EXPECTED: dict[str, Entry] = {
     "registry:distribution_request": Entry(
         get=GET_405,
         post="refused/404 refused/404 done/404    refused/404 refused/404 refused/404 refused/404 login",
-        kwargs=_doc("handling"), data=lambda w, k: {"recipients": [w.helpers["reader"].pk], "reason": "會辦"},
+        kwargs=_doc("handling"), data=lambda w, k: {"recipients": w.helpers["reader"].username, "reason": "會辦"},
     ),
     "registry:distribution_decide": Entry(
         get=GET_405,
@@ -790,7 +802,7 @@ EXPECTED: dict[str, Entry] = {
     # Nobody adds a TOTP device for someone else. A storage location is retired, a person made
     # inactive, a unit renamed, never deleted: the registry's history points at them, and the
     # deletion page would list what it holds about them (registry/admin.py, NeverDeletedAdmin).
-    "admin:otp_totp_totpdevice_add": Entry(get=ADMIN_403),
+    "admin:registry_auth_secondfactordevice_add": Entry(get=ADMIN_403),
     "admin:registry_storagelocation_delete": Entry(
         get=ADMIN_403, kwargs=_admin_object("registry_storagelocation")
     ),

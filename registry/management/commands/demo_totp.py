@@ -8,7 +8,7 @@ would at the desk), so the demo needs no app:
     manage.py demo_totp --enrol    first enrol a device (audited, as at the desk) for each of them
                                    who has none, and print its secret and otpauth:// address too
 
-Only with DJANGO_DEBUG on: a production registry never prints anyone's codes.
+Only on a development install (make run): a production registry never prints anyone's codes.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--enrol", action="store_true", help="enrol a device for those who have none")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("demo_totp is for development only (DJANGO_DEBUG is off)")
+        if not (settings.DEBUG or settings.REGISTRY_DEVELOPMENT):
+            raise CommandError("demo_totp is for development only (make run; DJANGO_DEBUG and REGISTRY_DEVELOPMENT are off)")
         people = [p for p in User.objects.filter(is_active=True).order_by("username") if otp.needs_second_factor(p)]
         if not people:
             self.stdout.write("Nobody needs a second factor (load the demo data with seed_demo first).")
