@@ -37,7 +37,7 @@ from registry.models.documents import VIEW_PERMISSION
 from registry.roles import Role
 
 # Bump when the builder makes a different office: the cached bench databases are keyed by it.
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 
 DESIGNATED = {
     "handler": "bench-handler",
@@ -350,7 +350,7 @@ class _Builder:
                 pages, attachments, attachment_note, copies_count, responsible_unit_id, handling_unit_id,
                 instruction, routed_to_id, custodian_id, state, registered_by_id, registered_at, received_on,
                 cancel_reason, storage_location_id, class_number, archived_at, retention_years, declass_due_on,
-                declass_event_met_on, declassified_on, last_reviewed_on, destroyed_at)
+                declass_event_met_on, declassified_on, last_reviewed_on, destroyed_at, addressee, urgency)
             SELECT i, year, series, row_number() OVER (PARTITION BY year, series ORDER BY i), direction,
                    'BENCH-' || i, CASE WHEN direction = 'in' THEN '國防部' ELSE '' END,
                    '效能測試公文第' || i || '號', level, 'top_left',
@@ -376,7 +376,8 @@ class _Builder:
                    NULL,
                    CASE WHEN state = 'destroyed' AND level >= 2 THEN ({archived_at})::date END,
                    CASE WHEN level >= 2 AND {_h('i', 10, 3)} = 0 THEN ((at + ({now} - at) * 0.8) AT TIME ZONE 'Asia/Taipei')::date END,
-                   CASE WHEN state = 'destroyed' THEN at + ({now} - at) * 0.75 END
+                   CASE WHEN state = 'destroyed' THEN at + ({now} - at) * 0.75 END,
+                   CASE WHEN direction = 'out' THEN '國防部' ELSE '' END, 'normal'
             FROM bench_doc
             """,
             {"now": self.now},
