@@ -1,4 +1,5 @@
-"""Log-in, log-out, failed log-ins and lock-outs go into the audit chain."""
+"""Log-in, log-out, failed log-ins and lock-outs go into the audit chain; every row of the registry
+meets the input hygiene before it is saved."""
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -7,9 +8,10 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from registry import audit
+from registry import audit, hygiene
 from registry.models import AuditAction
 
 
@@ -58,3 +60,13 @@ def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs
             **_client(request),
         },
     )
+
+
+@receiver(pre_save, dispatch_uid="registry_input_hygiene")
+def refuse_unclean_input(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Every row of the registry is checked before it is saved, whoever saves it (a service, the
+    admin, a command, a shell): the same text and date hygiene as the forms (``registry.hygiene``).
+    Fixture loading (``raw``) stores what it is given."""
+    if raw or sender._meta.app_label != "registry":
+        return
+    hygiene.check_instance(instance, update_fields=update_fields)

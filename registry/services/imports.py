@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from classification import DeclassKind, Level, Protection
 from classification.roc import RocDateError, parse_roc, roc_year
-from registry import audit
+from registry import audit, hygiene
 from registry.imports import COLUMNS
 from registry.models import (
     AuditAction,
@@ -107,6 +107,10 @@ def _check(actor: User, rows: list[dict]) -> tuple[list[Document], list[RowError
         def bad(key: str, message: str, row=index, sink=row_errors) -> None:
             sink.append(RowError(row, TITLE_BY_KEY.get(key, ""), message))
 
+        # The same hygiene as every form and save: no text that shows other than it is stored.
+        for key, text in raw.items():
+            if key in TITLE_BY_KEY and (problem := hygiene.text_problem(text, TITLE_BY_KEY[key])):
+                bad(key, problem)
         match = _NUMBER.fullmatch(raw.get("number", "").replace(" ", ""))
         if not match:
             bad("number", _("Write the registration number as 115收000012 (year, 收/發/內, serial)."))

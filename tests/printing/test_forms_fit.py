@@ -187,9 +187,9 @@ def test_the_register_fits_with_long_subjects_agencies_and_numbers(client, pr_of
     )
     subject = ("國土安全暨關鍵基礎設施防護演習計畫第二階段" * 4)[:SUBJECT_CHARACTERS]
     for level, agency in ((Level.TOP_SECRET, "國防部參謀本部資通電軍指揮部"), (Level.CONFIDENTIAL, "內政部警政署保安警察第三總隊")):
-        for _n in range(8):  # more than a sheet, so the second page is checked too
+        for n in range(8):  # more than a sheet, so the second page is checked too
             pr_document(level=level, subject=subject, original_agency=agency, sender=agency,
-                        sender_ref="國通資字第11500000012345號")
+                        sender_ref=f"國通資字第1150000001234{n}號")
     content = _pdf(client, pr_office.handler, reverse("print:register"))  # the custodian reads the subjects
     text = assert_fits(content, whole=("保管人", "主辦單位", "司馬承辦", "共16筆"))
     assert text.count("司馬承辦") >= 16
@@ -203,8 +203,8 @@ def test_the_handover_list_fits_with_long_names_units_and_numbers(client, pr_off
 
     type(pr_office.confidential).objects.filter(pk=pr_office.confidential.pk).update(name=LONG_UNIT)
     documents = [
-        pr_document(level=level, original_agency="內政部警政署保安警察第三總隊", sender_ref="國通資字第11500000012345號")
-        for level in (Level.TOP_SECRET, Level.CONFIDENTIAL, Level.OFFICIAL_SECRET)
+        pr_document(level=level, original_agency="內政部警政署保安警察第三總隊", sender_ref=f"國通資字第1150000001234{n}號")
+        for n, level in enumerate((Level.TOP_SECRET, Level.CONFIDENTIAL, Level.OFFICIAL_SECRET))
     ]
     handover = handover_record(
         actor=pr_office.supervisor, person=User.objects.get(pk=pr_office.handler.pk),

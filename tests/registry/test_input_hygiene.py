@@ -229,7 +229,7 @@ def test_the_registration_page_refuses_a_future_receipt_date_beside_the_field(cl
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert "「收發文日期」記載的是已發生的事" in form.errors["received_on"][0]
+    assert "「收文日期」記載的是已發生的事" in form.errors["received_on"][0]
     assert "記載的是已發生的事" in response.content.decode()
     assert Snapshot.take(Document) == before
     assert actions_since(seq) == [AuditAction.ACTION_REFUSED]

@@ -130,6 +130,7 @@ def test_one_bad_row_imports_nothing_and_each_error_names_its_row_and_column(cle
         row(登記號="110收000025", 保管人帳號="nobody"),
         row(登記號="110收000026", 保管人帳號="", 存放位置代碼=""),
         row(登記號="111收000027"),  # the number's year is not the registration date's
+        row(登記號="110收000028", 主旨="\u202e機密"),  # a right-to-left override hides the order
     ]
     seq = head_seq()
 
@@ -139,7 +140,7 @@ def test_one_bad_row_imports_nothing_and_each_error_names_its_row_and_column(cle
     assert (3, "登記號") in found and (4, "登記號") in found and (5, "登記號") in found
     assert (6, "密等") in found and (7, "登記日期") in found and (8, "授權文號") in found
     assert (9, "原核定機關") in found and (10, "主辦單位代碼") in found and (11, "保管人帳號") in found
-    assert (12, "保管人帳號") in found and (13, "登記號") in found
+    assert (12, "保管人帳號") in found and (13, "登記號") in found and (14, "主旨") in found
     assert 2 not in {e.row for e in report.errors}
     assert not report.committed and Document.objects.count() == 1 and actions_since(seq) == []
     assert not RegistrationCounter.objects.filter(year=110).exists()
