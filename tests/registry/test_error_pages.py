@@ -93,7 +93,7 @@ def test_make_run_serves_with_debug_off_unless_asked(tmp_path):
     run_target = makefile.split("\nrun: install\n", 1)[1].split("\n\n", 1)[0]
     assert 'export DJANGO_DEBUG="$${DJANGO_DEBUG:-false}" REGISTRY_DEVELOPMENT=true' in run_target
 
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REGISTRY_", "DATABASE_URL"))}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REGISTRY_", "DATABASE_"))}
     env.update(DJANGO_DEBUG="false", REGISTRY_DEVELOPMENT="true", REGISTRY_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.settings")
     probe = (
         "import django; django.setup(); from django.conf import settings as s; "
