@@ -158,6 +158,9 @@ def _check(actor: User, rows: list[dict]) -> tuple[list[Document], list[RowError
             if custodian is None or not custodian.is_active:
                 bad("custodian", _("No active person has this log-in name."))
                 custodian = None
+            elif custodian.unit_id not in scope.ids:
+                bad("custodian", _("This person is not of your units: a custodian elsewhere takes the document by a hand-over."))
+                custodian = None
             elif level is not None and (custodian.clearance or 0) < level:
                 bad("custodian", _("This person is not cleared to %(level)s.") % {"level": level.label})
         elif raw.get("location"):

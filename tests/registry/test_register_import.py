@@ -19,6 +19,7 @@ from registry.errors import NotPermitted
 from registry.imports import COLUMNS, TableError, read_table, template_csv
 from registry.models import AuditAction, Document, DocumentState, RegistrationCounter, StorageLocation
 from registry.models.archive import StorageZone
+from registry.roles import Role
 from registry.services.imports import import_register
 from tests.factories import register_document
 from tests.support import actions_since, events_since, head_seq
@@ -166,9 +167,11 @@ def test_only_a_clerk_imports_and_only_into_their_units(everyone, clerk, make_pe
     for who in ("handler", "archivist", "ethics_officer", "administrator", "outsider"):
         with pytest.raises(NotPermitted):
             import_register(actor=everyone[who], rows=rows_of(row()))
-    UnitFactory(code="FAR", name="遠方單位")
-    report = import_register(actor=clerk, rows=rows_of(row(主辦單位代碼="FAR")))
-    assert [(e.row, e.column) for e in report.errors] == [(2, "主辦單位代碼")]
+    far = UnitFactory(code="FAR", name="遠方單位")
+    stranger = make_person(Role.HANDLER, unit=far, username="stranger")
+    report = import_register(actor=clerk, rows=rows_of(row(主辦單位代碼="FAR"), row(登記號="110收000008", 保管人帳號="stranger")))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "主辦單位代碼"), (3, "保管人帳號")]
+    assert stranger.unit == far
 
 
 def test_the_file_must_be_the_template_s_layout():
